@@ -1,0 +1,62 @@
+# Weir — top-level entry points. Everything goes through CMake in build/.
+#   make            build build/weir
+#   make test       unit tests (ctest) and end-to-end tests (pytest)
+#   make demo       install what is missing, build, run the demo scenario
+#   make asan       ASan+UBSan build in build-asan/; make asan-test runs its unit tests
+#   make bench      benchmarks (prints figures and ratios)
+#   make format / make lint
+
+SHELL := /bin/bash
+JOBS ?= $(shell nproc)
+BUILD ?= build
+BUILD_TYPE ?= RelWithDebInfo
+CMAKE_FLAGS := -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
+SOURCES := $(shell git ls-files 'src/*.cc' 'src/*.h' 'tests/*.cc' 'tests/*.h' 'bench/*.cc' 2>/dev/null)
+
+.PHONY: all build deps test unit-test e2e-test demo asan asan-test bench format lint clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+$(BUILD)/build.ninja:
+	cmake -S . -B $(BUILD) $(CMAKE_FLAGS) -DDUCKDB_ROOT=$$(scripts/duckdb.sh)
+
+build: $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS)
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	python3 -m pytest -q tests/e2e
+
+unit-test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+e2e-test: build
+	python3 -m pytest -q tests/e2e
+
+demo: deps build
+	$(BUILD)/weir demo
+
+build-asan/build.ninja:
+	cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DWEIR_SANITIZE=ON -DWEIR_BUILD_BENCH=OFF -DDUCKDB_ROOT=$$(scripts/duckdb.sh)
+
+asan: build-asan/build.ninja
+	cmake --build build-asan -j $(JOBS)
+
+asan-test: asan
+	cd build-asan && ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j $(JOBS)
+
+bench: build
+	python3 bench/governed_scan.py --weir $(BUILD)/weir
+
+format:
+	clang-format -i $(SOURCES)
+
+lint: $(BUILD)/build.ninja
+	clang-format --dry-run --Werror $(SOURCES)
+	run-clang-tidy -quiet -p $(BUILD) $(filter src/%.cc,$(SOURCES)) >/dev/null
+
+clean:
+	rm -rf build build-asan

@@ -1,0 +1,1 @@
+#include "audit/record.h"

@@ -1,0 +1,38 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace weir::audit {
+
+// One audit record. Admin changes are written in the same store transaction
+// as the change; query records are group-committed by audit::QueryAuditor.
+struct Record {
+  int64_t seq = 0;      // assigned by the store, strictly increasing
+  int64_t time_us = 0;  // microseconds since the Unix epoch
+  std::string kind;     // "admin" or "query"
+  std::string actor;    // who: a user name, or "local:<os user>" for a local administrator
+  std::string source_identity;  // the person behind the session (== actor until identities exist)
+  std::string role;     // the role the action ran as ("" for a local administrator's own changes)
+  std::string action;   // "create_role", "grant", "query", ...
+  std::string decision; // "allow", "deny" or "error"
+  // Query records: the statement, what it read, and how it ended.
+  std::string statement;
+  std::vector<std::string> tables;   // "db.table"
+  std::vector<std::string> columns;  // "db.table.column"
+  int64_t rows = 0;
+  int64_t duration_us = 0;
+  std::string error;  // "SQLSTATE: message" when decision != allow
+  // Admin records: what changed, as a JSON object.
+  nlohmann::json detail = nlohmann::json::object();
+};
+
+// The JSON form used in D/audit/*.jsonl and the store.
+nlohmann::json ToJson(const Record& record);
+// Parses ToJson's output. Returns false on a malformed document.
+bool FromJson(const nlohmann::json& json, Record* out);
+
+}  // namespace weir::audit

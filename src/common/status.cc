@@ -1,0 +1,48 @@
+#include "common/status.h"
+
+namespace weir {
+
+namespace {
+
+struct CodeInfo {
+  StatusCode code;
+  std::string_view name;
+  std::string_view sqlstate;
+};
+
+// The one place a Status becomes a SQLSTATE.
+constexpr CodeInfo kCodes[] = {
+    {StatusCode::kOk, "ok", "00000"},
+    {StatusCode::kInvalidArgument, "invalid_argument", "22023"},
+    {StatusCode::kSyntaxError, "syntax_error", "42601"},
+    {StatusCode::kNotFound, "not_found", "42704"},
+    {StatusCode::kAlreadyExists, "already_exists", "42710"},
+    {StatusCode::kPermissionDenied, "permission_denied", "42501"},
+    {StatusCode::kUndefinedColumn, "undefined_column", "42703"},
+    {StatusCode::kFeatureNotSupported, "feature_not_supported", "0A000"},
+    {StatusCode::kFailedPrecondition, "failed_precondition", "55000"},
+    {StatusCode::kDataError, "data_error", "22000"},
+    {StatusCode::kIoError, "io_error", "58030"},
+    {StatusCode::kInternal, "internal", "XX000"},
+    {StatusCode::kCancelled, "cancelled", "57014"},
+};
+
+const CodeInfo& Info(StatusCode code) {
+  for (const auto& info : kCodes) {
+    if (info.code == code) return info;
+  }
+  return kCodes[static_cast<int>(StatusCode::kInternal)];
+}
+
+}  // namespace
+
+std::string_view SqlState(StatusCode code) { return Info(code).sqlstate; }
+
+std::string_view StatusCodeName(StatusCode code) { return Info(code).name; }
+
+std::string Status::ToString() const {
+  if (ok()) return "ok";
+  return std::string(StatusCodeName(code_)) + ": " + message_;
+}
+
+}  // namespace weir

@@ -1,0 +1,95 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "access/grant.h"
+#include "audit/record.h"
+#include "catalog/catalog.h"
+#include "common/status.h"
+#include "iam/role.h"
+
+namespace weir::store {
+
+// Everything the store holds about principals, the catalog and grants, read
+// at one consistent point. `version` increases with every committed change.
+struct MetadataState {
+  int64_t version = 0;
+  std::vector<iam::Role> roles;                 // sorted by name
+  std::vector<catalog::Database> databases;     // sorted by name
+  std::vector<catalog::Table> tables;           // sorted by (database, name)
+  std::vector<access::Grant> grants;            // sorted by id
+};
+
+// A write transaction. Every change and its audit record go through one of
+// these and become visible together at Commit(); destroying it uncommitted
+// rolls everything back. Not thread-safe; one per thread.
+class Transaction {
+ public:
+  virtual ~Transaction() = default;
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+
+  // The state as this transaction sees it (its own changes included).
+  virtual Result<MetadataState> Load() = 0;
+
+  // kAlreadyExists when a role of that name exists.
+  virtual Status CreateRole(const iam::Role& role) = 0;
+  // kNotFound when absent. Also deletes the role's grants.
+  virtual Status DeleteRole(const std::string& name) = 0;
+  // kAlreadyExists when present.
+  virtual Status CreateDatabase(const catalog::Database& database) = 0;
+  // kNotFound when absent; kFailedPrecondition when it still holds tables.
+  virtual Status DeleteDatabase(const std::string& name) = 0;
+  // kNotFound when the database is absent; kAlreadyExists when the table is present.
+  virtual Status CreateTable(const catalog::Table& table) = 0;
+  // kNotFound when absent. Also deletes the table's grants.
+  virtual Status DeleteTable(const std::string& database, const std::string& name) = 0;
+  // Stores `grant` (its id is ignored) and returns the new id.
+  virtual Result<int64_t> AddGrant(const access::Grant& grant) = 0;
+  // kNotFound when no grant has that id.
+  virtual Status RemoveGrant(int64_t id) = 0;
+  // Appends an audit record (its seq is ignored) and returns the assigned seq.
+  virtual Result<int64_t> AppendAudit(const audit::Record& record) = 0;
+
+  // Makes every change durable (fsync'd) and visible, and bumps the version.
+  // After Commit, the transaction may not be used again.
+  virtual Status Commit() = 0;
+
+ protected:
+  Transaction() = default;
+};
+
+// The metadata store. Implementations: SqliteStore (the default, in the data
+// directory) and MemoryStore (tests). Thread-safe: transactions from several
+// threads serialize; Load() never blocks on a writer longer than one commit.
+class Store {
+ public:
+  virtual ~Store() = default;
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  // The latest committed state.
+  virtual Result<MetadataState> Load() = 0;
+  // Starts a write transaction (writers serialize).
+  virtual Result<std::unique_ptr<Transaction>> Begin() = 0;
+  // Appends query audit records in one durable transaction (group commit).
+  virtual Status AppendAudit(const std::vector<audit::Record>& records) = 0;
+  // Audit records with seq > after_seq, oldest first, at most `limit`.
+  virtual Result<std::vector<audit::Record>> ReadAudit(int64_t after_seq, size_t limit) = 0;
+
+ protected:
+  Store() = default;
+};
+
+// Opens (creating if absent) the SQLite store at `path`: WAL journal,
+// synchronous=FULL, schema migrations applied in order at open. Refuses a
+// database whose schema version is newer than this build knows.
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path);
+
+// An in-memory store with the same behaviour, for unit tests.
+std::unique_ptr<Store> NewMemoryStore();
+
+}  // namespace weir::store

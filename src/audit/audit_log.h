@@ -62,24 +62,36 @@ class AuditLog {
  private:
   AuditLog(store::Store* store, std::string dir, std::chrono::milliseconds window);
   void Run();
+  // Commits every queued record (takes commit_mu_).
+  Status CommitPending();
+  // Appends `batch` to the store; on failure puts it back at the queue's head.
   Status CommitBatch(std::vector<Record> batch);
+  // Truncates a torn or unreadable tail of the file and sets exported_seq_
+  // from its last complete record. export_mu_ held.
+  Status RecoverLocked();
+  // export_mu_ held.
   Status ExportLocked();
+  // Writes `status` to stderr unless it repeats the last error. mu_ held.
+  void ReportLocked(const Status& status);
 
   store::Store* store_;
   std::string dir_;
   std::string path_;
   std::chrono::milliseconds window_;
 
-  std::mutex mu_;
-  std::condition_variable wake_;
-  std::condition_variable drained_;
-  std::vector<Record> pending_;
-  int64_t enqueued_ = 0;
-  int64_t committed_ = 0;
-  bool stopping_ = false;
-  Status last_error_;
+  // Serializes commits, so records reach the store in queue order and a
+  // Flush() knows every batch taken before it has landed. Taken before mu_
+  // and export_mu_, never after.
+  std::mutex commit_mu_;
 
-  std::mutex export_mu_;
+  std::mutex mu_;  // guards the members down to export_mu_
+  std::condition_variable wake_;
+  std::vector<Record> pending_;
+  bool stopping_ = false;
+  Status last_error_;  // the last error reported on stderr
+
+  std::mutex export_mu_;  // guards fd_ and exported_seq_
+  int fd_ = -1;           // audit.jsonl, O_APPEND
   int64_t exported_seq_ = 0;
 
   std::thread thread_;

@@ -1,8 +1,37 @@
-#include <cstdio>
+#include <CLI/CLI.hpp>
 
+#include <cstdio>
+#include <iostream>
+
+#include "admin/data_dir.h"
+#include "cli/commands.h"
 #include "common/version.h"
+#include "engine/engine.h"
 
 int main(int argc, char** argv) {
-  std::printf("weir %s\n", weir::kWeirVersion);
+  CLI::App app{"Weir: fine-grained access control for a data lake, and a shared SQL service that enforces it."};
+  app.require_subcommand(0, 1);
+  bool version = false;
+  app.add_flag("--version", version, "Print Weir's and DuckDB's versions");
+
+  weir::cli::GlobalOptions options;
+  options.data_dir = weir::admin::DefaultDataDir();
+  weir::cli::AddAdminCommands(app, options);
+  weir::cli::AddSqlCommand(app, options);
+  weir::cli::AddDemoCommand(app);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+  if (version) {
+    std::printf("weir %s (DuckDB %s)\n", weir::kWeirVersion, weir::engine::Engine::DuckdbVersion().c_str());
+    return 0;
+  }
+  if (app.get_subcommands().empty()) {
+    std::cout << app.help();
+    return 2;
+  }
   return 0;
 }

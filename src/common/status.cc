@@ -19,6 +19,7 @@ constexpr CodeInfo kCodes[] = {
     {StatusCode::kAlreadyExists, "already_exists", "42710"},
     {StatusCode::kPermissionDenied, "permission_denied", "42501"},
     {StatusCode::kUndefinedColumn, "undefined_column", "42703"},
+    {StatusCode::kUndefinedDatabase, "undefined_database", "3D000"},
     {StatusCode::kFeatureNotSupported, "feature_not_supported", "0A000"},
     {StatusCode::kFailedPrecondition, "failed_precondition", "55000"},
     {StatusCode::kDataError, "data_error", "22000"},

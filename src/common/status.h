@@ -19,6 +19,7 @@ enum class StatusCode {
   kAlreadyExists,       // creating what is there
   kPermissionDenied,    // a denial, or an object the caller cannot see
   kUndefinedColumn,     // a missing or hidden column
+  kUndefinedDatabase,   // a missing or hidden database (USE, startup database)
   kFeatureNotSupported, // valid SQL Weir refuses to run (not a denial)
   kFailedPrecondition,  // state forbids it: data directory locked, not initialized
   kDataError,           // a runtime error in a query (cast, division, error())
@@ -47,6 +48,7 @@ class [[nodiscard]] Status {
   static Status AlreadyExists(std::string m) { return {StatusCode::kAlreadyExists, std::move(m)}; }
   static Status PermissionDenied(std::string m) { return {StatusCode::kPermissionDenied, std::move(m)}; }
   static Status UndefinedColumn(std::string m) { return {StatusCode::kUndefinedColumn, std::move(m)}; }
+  static Status UndefinedDatabase(std::string m) { return {StatusCode::kUndefinedDatabase, std::move(m)}; }
   static Status NotSupported(std::string m) { return {StatusCode::kFeatureNotSupported, std::move(m)}; }
   static Status FailedPrecondition(std::string m) { return {StatusCode::kFailedPrecondition, std::move(m)}; }
   static Status DataError(std::string m) { return {StatusCode::kDataError, std::move(m)}; }

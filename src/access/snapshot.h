@@ -1,0 +1,74 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "access/grant.h"
+#include "catalog/catalog.h"
+#include "common/status.h"
+#include "iam/role.h"
+
+namespace weir::store {
+struct MetadataState;
+}
+
+namespace weir::access {
+
+// What one role may read of one table: the permitted columns (indexes into
+// table->columns, in table order). Row predicates and cell conditions join
+// these in the lake-permissions work; until then every row is visible.
+struct TableAccess {
+  const catalog::Table* table = nullptr;  // owned by the Snapshot
+  std::vector<size_t> visible_columns;
+
+  bool ColumnVisible(size_t index) const;
+};
+
+// An immutable, indexed view of the catalog and grants at one store version.
+// Built once per change and shared (`std::shared_ptr<const Snapshot>`), so
+// queries never lock against administration. Thread-safe (const).
+class Snapshot {
+ public:
+  explicit Snapshot(const store::MetadataState& state);
+
+  int64_t version() const { return version_; }
+
+  bool HasRole(const std::string& role) const;
+  const catalog::Table* FindTable(const std::string& database, const std::string& table) const;
+  bool HasDatabase(const std::string& database) const;
+
+  // What `role` may read of database.table. A table the role holds no grant
+  // on and a table that does not exist give the same kPermissionDenied
+  // error, so a denial reveals nothing about existence.
+  Result<TableAccess> Resolve(const std::string& role, const std::string& database, const std::string& table) const;
+
+  // Databases in which `role` can see at least one table, sorted.
+  std::vector<std::string> VisibleDatabases(const std::string& role) const;
+  bool DatabaseVisible(const std::string& role, const std::string& database) const;
+  // Tables of `database` that `role` can see, sorted.
+  std::vector<std::string> VisibleTables(const std::string& role, const std::string& database) const;
+
+  const std::vector<iam::Role>& roles() const { return roles_; }
+  const std::vector<catalog::Table>& tables() const { return tables_; }
+  const std::vector<Grant>& grants() const { return grants_; }
+
+  // The message every invisible table shares.
+  static std::string TableDeniedMessage(const std::string& database, const std::string& table);
+
+ private:
+  int64_t version_ = 0;
+  std::vector<iam::Role> roles_;
+  std::vector<catalog::Database> databases_;
+  std::vector<catalog::Table> tables_;
+  std::vector<Grant> grants_;
+  // "db.table" → index into tables_.
+  std::map<std::string, size_t> table_index_;
+  // role → "db.table" → indexes into grants_.
+  std::map<std::string, std::map<std::string, std::vector<size_t>>> grants_by_role_;
+};
+
+}  // namespace weir::access

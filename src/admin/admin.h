@@ -1,0 +1,55 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "access/grant.h"
+#include "catalog/catalog.h"
+#include "common/status.h"
+
+namespace weir::admin {
+
+class DataDir;
+
+// The administrative verbs. Each is one store transaction that carries its
+// audit record (actor = who asked), followed by an audit export and a new
+// snapshot. The CLI calls these directly on a data directory it holds; the
+// stack file and the HTTP API of later work call the same functions.
+//
+// Not thread-safe; the DataDir must outlive the Admin.
+class Admin {
+ public:
+  Admin(DataDir* dir, std::string actor) : dir_(dir), actor_(std::move(actor)) {}
+
+  // kInvalidArgument for a bad name; kAlreadyExists when present.
+  Status CreateRole(const std::string& name, const std::string& description = "");
+  // kNotFound when absent; removes the role's grants too.
+  Status DeleteRole(const std::string& name);
+  Status CreateDatabase(const std::string& name, const std::string& description = "");
+
+  // Registers database.table over the files under `location` (relative to
+  // the lake root; no "..", not absolute). The schema is read from the
+  // files; Hive-style `key=value` folders become partition columns. Creates
+  // the database when `create_database` and it is missing.
+  Result<catalog::Table> RegisterTable(const std::string& database, const std::string& table,
+                                       const std::string& location, catalog::TableFormat format,
+                                       bool create_database);
+  Status DropTable(const std::string& database, const std::string& table);
+
+  // Grants SELECT on database.table to role over all columns, an include
+  // list or an exclude list. Columns must exist. Granting what is already
+  // granted changes nothing and succeeds.
+  Status Grant(const std::string& role, const std::string& database, const std::string& table,
+               access::ColumnScope scope, std::vector<std::string> columns);
+  // Revokes the grant with exactly that scope and column list; with scope
+  // kAll, revokes every SELECT grant the role holds on the table.
+  // kNotFound when there is nothing to revoke.
+  Status Revoke(const std::string& role, const std::string& database, const std::string& table,
+                access::ColumnScope scope, std::vector<std::string> columns);
+
+ private:
+  DataDir* dir_;
+  std::string actor_;
+};
+
+}  // namespace weir::admin

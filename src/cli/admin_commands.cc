@@ -1,0 +1,222 @@
+#include <CLI/CLI.hpp>
+
+#include <cstdlib>
+#include <iostream>
+#include <sstream>
+
+#include "access/snapshot.h"
+#include "admin/admin.h"
+#include "admin/data_dir.h"
+#include "cli/commands.h"
+#include "cli/output.h"
+
+namespace weir::cli {
+
+namespace {
+
+[[noreturn]] void Finish(const Status& status) {
+  if (!status.ok()) {
+    PrintError(status);
+    std::exit(1);
+  }
+  std::exit(0);
+}
+
+// Closes the data directory (flushing its audit log) before exiting.
+[[noreturn]] void Done(std::unique_ptr<admin::DataDir>& dir, const Status& status) {
+  dir.reset();
+  Finish(status);
+}
+
+std::unique_ptr<admin::DataDir> OpenOrDie(const GlobalOptions& options) {
+  auto dir = admin::DataDir::Open(options.data_dir);
+  if (!dir.ok()) Finish(dir.status());
+  return std::move(dir).value();
+}
+
+// "db.table" → (db, table); exits on a malformed name.
+std::pair<std::string, std::string> SplitTable(const std::string& name) {
+  auto dot = name.find('.');
+  if (dot == std::string::npos || dot == 0 || dot + 1 == name.size() || name.find('.', dot + 1) != std::string::npos) {
+    Finish(Status::InvalidArgument("expected DATABASE.TABLE, got '" + name + "'"));
+  }
+  return {name.substr(0, dot), name.substr(dot + 1)};
+}
+
+std::vector<std::string> SplitList(const std::string& text) {
+  std::vector<std::string> out;
+  std::stringstream in(text);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    auto b = item.find_first_not_of(' ');
+    auto e = item.find_last_not_of(' ');
+    if (b != std::string::npos) out.push_back(item.substr(b, e - b + 1));
+  }
+  return out;
+}
+
+void AddDataDirOption(CLI::App* command, GlobalOptions& options) {
+  command->add_option("--data-dir", options.data_dir, "Data directory (default: $WEIR_DATA_DIR or ./weir-data)");
+}
+
+struct GrantArgs {
+  std::string role;
+  std::string table;
+  std::string columns;
+  std::string exclude;
+};
+
+void AddGrantOptions(CLI::App* command, GrantArgs& args) {
+  command->add_option("--role", args.role, "Role receiving the permission")->required();
+  command->add_option("--table", args.table, "DATABASE.TABLE")->required();
+  auto* include = command->add_option("--columns", args.columns, "Only these columns (comma-separated)");
+  command->add_option("--exclude-columns", args.exclude, "All columns but these (comma-separated)")
+      ->excludes(include);
+}
+
+access::ColumnScope ScopeOf(const GrantArgs& args, std::vector<std::string>* columns) {
+  if (!args.columns.empty()) {
+    *columns = SplitList(args.columns);
+    return access::ColumnScope::kInclude;
+  }
+  if (!args.exclude.empty()) {
+    *columns = SplitList(args.exclude);
+    return access::ColumnScope::kExclude;
+  }
+  return access::ColumnScope::kAll;
+}
+
+}  // namespace
+
+void AddAdminCommands(CLI::App& app, GlobalOptions& options) {
+  // init
+  auto* init = app.add_subcommand("init", "Create a data directory: lake root D/lake, metadata D/weir.db");
+  AddDataDirOption(init, options);
+  init->callback([&options] {
+    Status status = admin::DataDir::Init(options.data_dir);
+    if (status.ok()) std::cout << "initialized " << options.data_dir << " (lake root " << options.data_dir << "/lake)\n";
+    Finish(status);
+  });
+
+  // role
+  auto* role = app.add_subcommand("role", "Create, delete and list roles")->require_subcommand(1);
+  static std::string role_name, description;
+  auto* role_create = role->add_subcommand("create", "Create a role");
+  role_create->add_option("name", role_name, "Role name")->required();
+  role_create->add_option("--description", description, "Free text");
+  AddDataDirOption(role_create, options);
+  role_create->callback([&options] {
+    auto dir = OpenOrDie(options);
+    Done(dir, admin::Admin(dir.get(), admin::LocalActor()).CreateRole(role_name, description));
+  });
+  auto* role_delete = role->add_subcommand("delete", "Delete a role and its grants");
+  role_delete->add_option("name", role_name, "Role name")->required();
+  AddDataDirOption(role_delete, options);
+  role_delete->callback([&options] {
+    auto dir = OpenOrDie(options);
+    Done(dir, admin::Admin(dir.get(), admin::LocalActor()).DeleteRole(role_name));
+  });
+  auto* role_list = role->add_subcommand("list", "List roles");
+  AddDataDirOption(role_list, options);
+  role_list->callback([&options] {
+    auto dir = OpenOrDie(options);
+    for (const auto& r : dir->snapshot()->roles()) std::cout << r.name << "\n";
+    Done(dir, Status::Ok());
+  });
+
+  // database
+  auto* database = app.add_subcommand("database", "Create and list databases")->require_subcommand(1);
+  static std::string database_name;
+  auto* database_create = database->add_subcommand("create", "Create a database");
+  database_create->add_option("name", database_name, "Database name")->required();
+  database_create->add_option("--description", description, "Free text");
+  AddDataDirOption(database_create, options);
+  database_create->callback([&options] {
+    auto dir = OpenOrDie(options);
+    Done(dir, admin::Admin(dir.get(), admin::LocalActor()).CreateDatabase(database_name, description));
+  });
+
+  // table
+  auto* table = app.add_subcommand("table", "Register, describe, list and drop tables")->require_subcommand(1);
+  static std::string table_name, location, format = "parquet";
+  static bool create_database = false;
+  auto* table_register = table->add_subcommand(
+      "register",
+      "Register DATABASE.TABLE over the Parquet or CSV files under a lake directory; the schema is read from the "
+      "files and Hive-style key=value folders become partition columns");
+  table_register->add_option("table", table_name, "DATABASE.TABLE")->required();
+  table_register->add_option("--location", location, "Directory relative to the lake root (D/lake)")->required();
+  table_register->add_option("--format", format, "parquet or csv")->check(CLI::IsMember({"parquet", "csv"}));
+  table_register->add_flag("--create-database", create_database, "Create the database when it is missing");
+  AddDataDirOption(table_register, options);
+  table_register->callback([&options] {
+    auto [db, name] = SplitTable(table_name);
+    catalog::TableFormat fmt;
+    catalog::ParseFormat(format, &fmt);
+    auto dir = OpenOrDie(options);
+    auto result = admin::Admin(dir.get(), admin::LocalActor()).RegisterTable(db, name, location, fmt, create_database);
+    if (result.ok()) {
+      std::cout << "registered " << result->QualifiedName() << " (" << result->columns.size() << " columns)\n";
+    }
+    Done(dir, result.status());
+  });
+  auto* table_list = table->add_subcommand("list", "List tables");
+  AddDataDirOption(table_list, options);
+  table_list->callback([&options] {
+    auto dir = OpenOrDie(options);
+    for (const auto& t : dir->snapshot()->tables()) {
+      std::cout << t.QualifiedName() << "\t" << catalog::FormatName(t.format) << "\t" << t.location << "\n";
+    }
+    Done(dir, Status::Ok());
+  });
+  auto* table_describe = table->add_subcommand("describe", "Show a table's columns");
+  table_describe->add_option("table", table_name, "DATABASE.TABLE")->required();
+  AddDataDirOption(table_describe, options);
+  table_describe->callback([&options] {
+    auto [db, name] = SplitTable(table_name);
+    auto dir = OpenOrDie(options);
+    const catalog::Table* t = dir->snapshot()->FindTable(db, name);
+    if (t == nullptr) Done(dir, Status::NotFound("table " + table_name + " does not exist"));
+    for (const auto& c : t->columns) {
+      std::cout << c.name << "\t" << c.type << (c.partition ? "\tpartition" : "") << "\n";
+    }
+    Done(dir, Status::Ok());
+  });
+  auto* table_drop = table->add_subcommand("drop", "Unregister a table (its files stay) and drop its grants");
+  table_drop->add_option("table", table_name, "DATABASE.TABLE")->required();
+  AddDataDirOption(table_drop, options);
+  table_drop->callback([&options] {
+    auto [db, name] = SplitTable(table_name);
+    auto dir = OpenOrDie(options);
+    Done(dir, admin::Admin(dir.get(), admin::LocalActor()).DropTable(db, name));
+  });
+
+  // grant / revoke
+  static GrantArgs grant_args;
+  auto* grant = app.add_subcommand(
+      "grant", "Grant SELECT on a table to a role: all columns, only --columns, or all but --exclude-columns");
+  AddGrantOptions(grant, grant_args);
+  AddDataDirOption(grant, options);
+  grant->callback([&options] {
+    auto [db, name] = SplitTable(grant_args.table);
+    std::vector<std::string> columns;
+    auto scope = ScopeOf(grant_args, &columns);
+    auto dir = OpenOrDie(options);
+    Done(dir, admin::Admin(dir.get(), admin::LocalActor()).Grant(grant_args.role, db, name, scope, columns));
+  });
+  auto* revoke = app.add_subcommand(
+      "revoke",
+      "Revoke a SELECT grant: the one with the same --columns / --exclude-columns, or without them every SELECT "
+      "grant the role holds on the table");
+  AddGrantOptions(revoke, grant_args);
+  AddDataDirOption(revoke, options);
+  revoke->callback([&options] {
+    auto [db, name] = SplitTable(grant_args.table);
+    std::vector<std::string> columns;
+    auto scope = ScopeOf(grant_args, &columns);
+    auto dir = OpenOrDie(options);
+    Done(dir, admin::Admin(dir.get(), admin::LocalActor()).Revoke(grant_args.role, db, name, scope, columns));
+  });
+}
+
+}  // namespace weir::cli

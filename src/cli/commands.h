@@ -1,0 +1,23 @@
+#pragma once
+
+#include <string>
+
+namespace CLI {
+class App;
+}
+
+namespace weir::cli {
+
+// Options every data-directory command shares.
+struct GlobalOptions {
+  std::string data_dir;
+};
+
+// Each Add*Commands registers its subcommands on `app`; the callbacks exit
+// the process with 0 on success, 1 on an error (printed on stderr), 2 on
+// bad usage.
+void AddAdminCommands(CLI::App& app, GlobalOptions& options);
+void AddSqlCommand(CLI::App& app, GlobalOptions& options);
+void AddDemoCommand(CLI::App& app);
+
+}  // namespace weir::cli

@@ -1,0 +1,227 @@
+#include "engine/engine.h"
+
+#include <filesystem>
+
+#include "access/snapshot.h"
+#include "duckdb.hpp"
+#include "duckdb/common/error_data.hpp"
+#include "duckdb/main/client_config.hpp"
+#include "duckdb/main/client_context.hpp"
+#include "duckdb/parser/parser.hpp"
+#include "engine/parse_gate.h"
+#include "engine/secure_scan.h"
+#include "engine/session_state.h"
+
+namespace weir::engine {
+
+namespace {
+
+// Maps DuckDB's error classes onto Weir's codes (and so onto SQLSTATEs).
+StatusCode CodeFor(const duckdb::ErrorData& error) {
+  const std::string& message = error.RawMessage();
+  switch (error.Type()) {
+    case duckdb::ExceptionType::PARSER:
+      return StatusCode::kSyntaxError;
+    case duckdb::ExceptionType::BINDER:
+      if (message.find("Referenced column") != std::string::npos ||
+          message.find("not found in FROM clause") != std::string::npos ||
+          message.find("does not have a column named") != std::string::npos) {
+        return StatusCode::kUndefinedColumn;
+      }
+      return StatusCode::kInvalidArgument;
+    case duckdb::ExceptionType::PERMISSION:
+      return StatusCode::kPermissionDenied;
+    case duckdb::ExceptionType::INTERRUPT:
+      return StatusCode::kCancelled;
+    case duckdb::ExceptionType::CONVERSION:
+    case duckdb::ExceptionType::OUT_OF_RANGE:
+    case duckdb::ExceptionType::DIVIDE_BY_ZERO:
+    case duckdb::ExceptionType::INVALID_INPUT:
+    case duckdb::ExceptionType::MISMATCH_TYPE:
+    case duckdb::ExceptionType::INVALID_TYPE:
+      return StatusCode::kDataError;
+    case duckdb::ExceptionType::NOT_IMPLEMENTED:
+      return StatusCode::kFeatureNotSupported;
+    case duckdb::ExceptionType::IO:
+      return StatusCode::kIoError;
+    case duckdb::ExceptionType::CATALOG:
+      return StatusCode::kInvalidArgument;
+    default:
+      return StatusCode::kInternal;
+  }
+}
+
+Status FromErrorData(const duckdb::ErrorData& error) { return {CodeFor(error), error.RawMessage()}; }
+
+}  // namespace
+
+Status StatusFromCurrentException() {
+  try {
+    throw;
+  } catch (std::exception& ex) {
+    return FromErrorData(duckdb::ErrorData(ex));
+  } catch (...) {
+    return Status::Internal("unknown error");
+  }
+}
+
+Result<std::vector<std::unique_ptr<duckdb::SQLStatement>>> ParseSql(const std::string& sql) {
+  try {
+    duckdb::Parser parser;
+    parser.ParseQuery(sql);
+    std::vector<std::unique_ptr<duckdb::SQLStatement>> result;
+    for (auto& statement : parser.statements) result.emplace_back(statement.release());
+    return result;
+  } catch (...) {
+    return StatusFromCurrentException();
+  }
+}
+
+// --- RowStream -------------------------------------------------------------
+
+RowStream::RowStream(std::unique_ptr<duckdb::QueryResult> result) : result_(std::move(result)) {}
+RowStream::~RowStream() = default;
+
+const std::vector<std::string>& RowStream::names() const { return result_->names; }
+const std::vector<duckdb::LogicalType>& RowStream::types() const { return result_->types; }
+
+Result<std::unique_ptr<duckdb::DataChunk>> RowStream::Next() {
+  try {
+    auto chunk = result_->Fetch();
+    if (result_->HasError()) return FromErrorData(result_->GetErrorObject());
+    return std::unique_ptr<duckdb::DataChunk>(chunk.release());
+  } catch (...) {
+    return StatusFromCurrentException();
+  }
+}
+
+// --- Connection ------------------------------------------------------------
+
+Connection::Connection(std::string role, std::shared_ptr<duckdb::DuckDB> db, std::string lake_root)
+    : role_(std::move(role)), db_(std::move(db)), lake_root_(std::move(lake_root)) {
+  connection_ = std::make_unique<duckdb::Connection>(*db_);
+  auto& context = *connection_->context;
+  duckdb::ClientConfig::GetConfig(context).use_replacement_scans = false;
+  auto state = duckdb::make_shared_ptr<SessionState>();
+  state_ = state.get();
+  context.registered_state->Insert(SessionState::kKey, std::move(state));
+}
+
+Connection::~Connection() = default;
+
+void Connection::Interrupt() { connection_->Interrupt(); }
+
+Result<std::unique_ptr<RowStream>> Connection::Run(std::unique_ptr<duckdb::SQLStatement> statement,
+                                                   const access::Snapshot& snapshot,
+                                                   const std::string& current_database, ReadSet* reads) {
+  std::vector<ScanSpec> scans;
+  auto resolve = [&](const std::string& catalog, const std::string& schema,
+                     const std::string& table) -> Result<int64_t> {
+    std::string database = schema.empty() ? current_database : schema;
+    if (!catalog.empty() || database.empty()) {
+      std::string shown = (catalog.empty() ? "" : catalog + ".") + (schema.empty() ? "" : schema + ".") + table;
+      return Status::PermissionDenied("permission denied for table " + shown + ", or it does not exist" +
+                                      (database.empty() ? " (no database selected: USE one or qualify the name)"
+                                                        : ""));
+    }
+    WEIR_ASSIGN_OR_RETURN(access::TableAccess access, snapshot.Resolve(role_, database, table));
+    WEIR_ASSIGN_OR_RETURN(ListedFiles listed,
+                          ListTableFiles(lake_root_, access.table->location, access.table->format));
+    ScanSpec spec;
+    spec.qualified_name = access.table->QualifiedName();
+    spec.format = access.table->format;
+    spec.files = std::move(listed.files);
+    spec.hive_partitioning = listed.hive_partitioned;
+    for (size_t c : access.visible_columns) spec.visible_columns.push_back(access.table->columns[c].name);
+    scans.push_back(std::move(spec));
+    return static_cast<int64_t>(scans.size() - 1);
+  };
+  WEIR_RETURN_IF_ERROR(GateStatement(*statement, resolve));
+
+  state_->Arm(std::move(scans));
+  auto collect_reads = [&] {
+    if (reads == nullptr) return;
+    reads->tables.assign(state_->tables_read().begin(), state_->tables_read().end());
+    reads->columns.assign(state_->columns_read().begin(), state_->columns_read().end());
+  };
+  try {
+    auto pending = connection_->PendingQuery(duckdb::unique_ptr<duckdb::SQLStatement>(statement.release()), true);
+    collect_reads();
+    state_->Disarm();
+    if (pending->HasError()) return FromErrorData(pending->GetErrorObject());
+    auto result = pending->Execute();
+    if (result->HasError()) return FromErrorData(result->GetErrorObject());
+    return std::make_unique<RowStream>(std::unique_ptr<duckdb::QueryResult>(result.release()));
+  } catch (...) {
+    state_->Disarm();
+    return StatusFromCurrentException();
+  }
+}
+
+// --- Engine ----------------------------------------------------------------
+
+Engine::Engine(EngineOptions options) : options_(std::move(options)) {}
+Engine::~Engine() = default;
+
+Result<std::unique_ptr<Engine>> Engine::Open(EngineOptions options) {
+  std::error_code ec;
+  if (options.lake_root.empty() || !std::filesystem::is_directory(options.lake_root, ec)) {
+    return Status::FailedPrecondition("lake root " + options.lake_root + " is not a directory");
+  }
+  options.lake_root = std::filesystem::canonical(options.lake_root, ec).string();
+  std::filesystem::create_directories(options.temp_root, ec);
+  if (ec) return Status::IoError("cannot create " + options.temp_root + ": " + ec.message());
+  return std::unique_ptr<Engine>(new Engine(std::move(options)));
+}
+
+std::string Engine::DuckdbVersion() { return duckdb::DuckDB::LibraryVersion(); }
+
+Result<std::shared_ptr<duckdb::DuckDB>> Engine::Instance(const std::string& role) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = instances_.find(role);
+  if (it != instances_.end()) return it->second;
+  try {
+    duckdb::DBConfig config;
+    config.options.autoload_known_extensions = false;
+    config.options.autoinstall_known_extensions = false;
+    config.options.allow_community_extensions = false;
+    config.options.allow_unsigned_extensions = false;
+    config.SetOptionByName("allow_persistent_secrets", duckdb::Value::BOOLEAN(false));
+    config.SetOptionByName("enable_external_file_cache", duckdb::Value::BOOLEAN(false));
+    // A private spill directory per role: DuckDB allow-lists it for its own
+    // instance only.
+    std::string temp = options_.temp_root + "/role-" + role;
+    std::error_code ec;
+    std::filesystem::create_directories(temp, ec);
+    config.options.temporary_directory = temp;
+    if (options_.memory_limit_bytes > 0) config.options.maximum_memory = options_.memory_limit_bytes;
+    if (options_.threads > 0) config.options.maximum_threads = options_.threads;
+
+    auto db = std::make_shared<duckdb::DuckDB>(nullptr, &config);
+    auto& instance = *db->instance;
+    RegisterSecureScan(instance);
+    auto& live = duckdb::DBConfig::GetConfig(instance);
+    live.replacement_scans.clear();
+    live.AddAllowedDirectory(options_.lake_root + "/");
+    duckdb::Connection setup(*db);
+    for (const char* sql : {"SET enable_external_access=false", "SET lock_configuration=true"}) {
+      auto result = setup.Query(sql);
+      if (result->HasError()) return FromErrorData(result->GetErrorObject());
+    }
+    instances_[role] = db;
+    return db;
+  } catch (...) {
+    return StatusFromCurrentException();
+  }
+}
+
+Result<std::unique_ptr<Connection>> Engine::Connect(const std::string& role) {
+  WEIR_ASSIGN_OR_RETURN(auto db, Instance(role));
+  try {
+    return std::unique_ptr<Connection>(new Connection(role, std::move(db), options_.lake_root));
+  } catch (...) {
+    return StatusFromCurrentException();
+  }
+}
+
+}  // namespace weir::engine

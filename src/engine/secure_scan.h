@@ -1,0 +1,53 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "catalog/catalog.h"
+#include "common/status.h"
+
+namespace duckdb {
+class DatabaseInstance;
+class FunctionData;
+}  // namespace duckdb
+
+namespace weir::engine {
+
+// Everything a secure scan needs, prepared by Weir from the catalog and the
+// role's access: the files it may read (resolved and checked by Weir, never
+// named by the user) and the columns the role may see.
+struct ScanSpec {
+  std::string qualified_name;  // "db.table", for errors and audit
+  catalog::TableFormat format = catalog::TableFormat::kParquet;
+  std::vector<std::string> files;  // absolute paths inside the table's location
+  bool hive_partitioning = false;
+  std::vector<std::string> visible_columns;  // in table order
+};
+
+// Registers the secure scan table function in `db`. The function takes one
+// BIGINT: the id of a ScanSpec the parse gate placed in the calling
+// connection's session state (see session_state.h); an id the state does not
+// hold fails binding. It wraps DuckDB's own Parquet/CSV readers: it binds
+// them over exactly the spec's files, exposes only the visible columns, and
+// (later) applies the row predicate and cell conditions inside the scan,
+// before any operator above it can evaluate a user expression.
+void RegisterSecureScan(duckdb::DatabaseInstance& db);
+
+// For the plan gate: when `bind_data` belongs to a secure scan, the spec it
+// was bound from; nullptr otherwise.
+const ScanSpec* SecureScanSpec(const duckdb::FunctionData* bind_data);
+
+// Lists the data files of a table under `lake_root`/`location`: regular
+// files with the format's extension, recursively (Hive partition folders),
+// skipping names starting with '.' or '_'; sorted. Symlinks that resolve
+// outside the table's directory are refused. kNotFound when the directory is
+// missing; kPermissionDenied for an escaping link.
+struct ListedFiles {
+  std::vector<std::string> files;
+  bool hive_partitioned = false;
+};
+Result<ListedFiles> ListTableFiles(const std::string& lake_root, const std::string& location,
+                                   catalog::TableFormat format);
+}  // namespace weir::engine

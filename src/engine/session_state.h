@@ -1,0 +1,49 @@
+#pragma once
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "duckdb/main/client_context_state.hpp"
+#include "engine/secure_scan.h"
+
+namespace weir::engine {
+
+// Per-DuckDB-connection state Weir keeps inside the ClientContext: the
+// secure scans the parse gate prepared for the statement being run, and the
+// plan gate, which inspects the final physical plan of that statement before
+// it executes (OnFinalizePrepare) and refuses anything but secure scans of
+// those specs, allowlisted table functions and read-only operators.
+//
+// Not thread-safe: a connection runs one statement at a time.
+class SessionState : public duckdb::ClientContextState {
+ public:
+  static constexpr const char* kKey = "weir_session_state";
+
+  // Arms the gates for one user statement with its prepared scans.
+  void Arm(std::vector<ScanSpec> scans);
+  // Disarms after the statement has been prepared and bound (results may
+  // still be streaming; binds hold their own copies).
+  void Disarm();
+  bool armed() const { return armed_; }
+
+  // The scan with `id`, or nullptr.
+  const ScanSpec* Scan(int64_t id) const;
+
+  // What the last planned statement reads: "db.table" and "db.table.column".
+  const std::set<std::string>& tables_read() const { return tables_read_; }
+  const std::set<std::string>& columns_read() const { return columns_read_; }
+
+  duckdb::RebindQueryInfo OnFinalizePrepare(duckdb::ClientContext& context, duckdb::PreparedStatementData& prepared,
+                                            duckdb::PreparedStatementMode mode) override;
+
+ private:
+  void CheckOperator(const duckdb::PhysicalOperator& op);
+
+  bool armed_ = false;
+  std::vector<ScanSpec> scans_;
+  std::set<std::string> tables_read_;
+  std::set<std::string> columns_read_;
+};
+
+}  // namespace weir::engine

@@ -1,0 +1,239 @@
+// MemoryStore: the Store contract without a file, for unit tests.
+//
+// A transaction holds the writer mutex for its whole life and edits a copy
+// of the committed state; Commit() swaps the copy in under the state mutex.
+// Audit records live beside the state (they are append-only and would make
+// every copy grow) and a transaction appends its own at Commit().
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <iterator>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "store/store.h"
+
+namespace weir::store {
+
+namespace {
+
+struct State {
+  MetadataState metadata;
+  int64_t next_grant_id = 1;
+};
+
+class MemoryStore;
+
+class MemoryTransaction final : public Transaction {
+ public:
+  MemoryTransaction(MemoryStore* store, std::unique_lock<std::mutex> writer, State state, int64_t next_seq)
+      : store_(store), writer_(std::move(writer)), state_(std::move(state)), next_seq_(next_seq) {}
+
+  Result<MetadataState> Load() override {
+    WEIR_RETURN_IF_ERROR(CheckOpen());
+    return state_.metadata;
+  }
+
+  Status CreateRole(const iam::Role& role) override {
+    WEIR_RETURN_IF_ERROR(CheckOpen());
+    auto& roles = state_.metadata.roles;
+    auto it = std::lower_bound(roles.begin(), roles.end(), role.name,
+                               [](const iam::Role& r, const std::string& name) { return r.name < name; });
+    if (it != roles.end() && it->name == role.name) {
+      return Status::AlreadyExists("role '" + role.name + "' already exists");
+    }
+    roles.insert(it, role);
+    return Status::Ok();
+  }
+
+  Status DeleteRole(const std::string& name) override {
+    WEIR_RETURN_IF_ERROR(CheckOpen());
+    auto& roles = state_.metadata.roles;
+    auto it = std::find_if(roles.begin(), roles.end(), [&](const iam::Role& r) { return r.name == name; });
+    if (it == roles.end()) return Status::NotFound("role '" + name + "' does not exist");
+    roles.erase(it);
+    std::erase_if(state_.metadata.grants, [&](const access::Grant& g) { return g.role == name; });
+    return Status::Ok();
+  }
+
+  Status CreateDatabase(const catalog::Database& database) override {
+    WEIR_RETURN_IF_ERROR(CheckOpen());
+    auto& databases = state_.metadata.databases;
+    auto it = std::lower_bound(databases.begin(), databases.end(), database.name,
+                               [](const catalog::Database& d, const std::string& name) { return d.name < name; });
+    if (it != databases.end() && it->name == database.name) {
+      return Status::AlreadyExists("database '" + database.name + "' already exists");
+    }
+    databases.insert(it, database);
+    return Status::Ok();
+  }
+
+  Status DeleteDatabase(const std::string& name) override {
+    WEIR_RETURN_IF_ERROR(CheckOpen());
+    auto& databases = state_.metadata.databases;
+    auto it = std::find_if(databases.begin(), databases.end(),
+                           [&](const catalog::Database& d) { return d.name == name; });
+    if (it == databases.end()) return Status::NotFound("database '" + name + "' does not exist");
+    const auto& tables = state_.metadata.tables;
+    if (std::any_of(tables.begin(), tables.end(), [&](const catalog::Table& t) { return t.database == name; })) {
+      return Status::FailedPrecondition("database '" + name + "' still holds tables");
+    }
+    databases.erase(it);
+    return Status::Ok();
+  }
+
+  Status CreateTable(const catalog::Table& table) override {
+    WEIR_RETURN_IF_ERROR(CheckOpen());
+    if (!HasDatabase(table.database)) return Status::NotFound("database '" + table.database + "' does not exist");
+    auto& tables = state_.metadata.tables;
+    auto it = std::lower_bound(tables.begin(), tables.end(), table, TableLess);
+    if (it != tables.end() && it->database == table.database && it->name == table.name) {
+      return Status::AlreadyExists("table '" + table.QualifiedName() + "' already exists");
+    }
+    tables.insert(it, table);
+    return Status::Ok();
+  }
+
+  Status DeleteTable(const std::string& database, const std::string& name) override {
+    WEIR_RETURN_IF_ERROR(CheckOpen());
+    auto& tables = state_.metadata.tables;
+    auto it = std::find_if(tables.begin(), tables.end(),
+                           [&](const catalog::Table& t) { return t.database == database && t.name == name; });
+    if (it == tables.end()) return Status::NotFound("table '" + database + "." + name + "' does not exist");
+    tables.erase(it);
+    std::erase_if(state_.metadata.grants,
+                  [&](const access::Grant& g) { return g.database == database && g.table == name; });
+    return Status::Ok();
+  }
+
+  Result<int64_t> AddGrant(const access::Grant& grant) override {
+    WEIR_RETURN_IF_ERROR(CheckOpen());
+    const auto& roles = state_.metadata.roles;
+    if (std::none_of(roles.begin(), roles.end(), [&](const iam::Role& r) { return r.name == grant.role; })) {
+      return Status::NotFound("role '" + grant.role + "' does not exist");
+    }
+    const auto& tables = state_.metadata.tables;
+    if (std::none_of(tables.begin(), tables.end(), [&](const catalog::Table& t) {
+          return t.database == grant.database && t.name == grant.table;
+        })) {
+      return Status::NotFound("table '" + grant.database + "." + grant.table + "' does not exist");
+    }
+    access::Grant stored = grant;
+    stored.id = state_.next_grant_id++;
+    // Ids only grow, so appending keeps the list sorted by id.
+    state_.metadata.grants.push_back(std::move(stored));
+    return state_.metadata.grants.back().id;
+  }
+
+  Status RemoveGrant(int64_t id) override {
+    WEIR_RETURN_IF_ERROR(CheckOpen());
+    auto& grants = state_.metadata.grants;
+    auto it = std::find_if(grants.begin(), grants.end(), [&](const access::Grant& g) { return g.id == id; });
+    if (it == grants.end()) return Status::NotFound("grant " + std::to_string(id) + " does not exist");
+    grants.erase(it);
+    return Status::Ok();
+  }
+
+  Result<int64_t> AppendAudit(const audit::Record& record) override {
+    WEIR_RETURN_IF_ERROR(CheckOpen());
+    audit::Record stored = record;
+    stored.seq = next_seq_++;
+    audit_.push_back(std::move(stored));
+    return audit_.back().seq;
+  }
+
+  Status Commit() override;
+
+ private:
+  Status CheckOpen() const {
+    if (done_) return Status::FailedPrecondition("transaction already finished");
+    return Status::Ok();
+  }
+
+  static bool TableLess(const catalog::Table& a, const catalog::Table& b) {
+    return std::tie(a.database, a.name) < std::tie(b.database, b.name);
+  }
+
+  bool HasDatabase(const std::string& name) const {
+    const auto& databases = state_.metadata.databases;
+    return std::any_of(databases.begin(), databases.end(), [&](const catalog::Database& d) { return d.name == name; });
+  }
+
+  MemoryStore* store_;
+  std::unique_lock<std::mutex> writer_;
+  State state_;
+  std::vector<audit::Record> audit_;
+  int64_t next_seq_;
+  bool done_ = false;
+};
+
+class MemoryStore final : public Store {
+ public:
+  MemoryStore() = default;
+
+  Result<MetadataState> Load() override {
+    std::lock_guard lock(state_mu_);
+    return state_.metadata;
+  }
+
+  Result<std::unique_ptr<Transaction>> Begin() override {
+    std::unique_lock writer(writer_mu_);
+    std::lock_guard lock(state_mu_);
+    return std::unique_ptr<Transaction>(
+        std::make_unique<MemoryTransaction>(this, std::move(writer), state_, next_seq_));
+  }
+
+  Status AppendAudit(const std::vector<audit::Record>& records) override {
+    // Writers serialize so a transaction's seqs (taken at Begin) stay unique.
+    std::lock_guard writer(writer_mu_);
+    std::lock_guard lock(state_mu_);
+    for (const auto& record : records) {
+      audit_.push_back(record);
+      audit_.back().seq = next_seq_++;
+    }
+    return Status::Ok();
+  }
+
+  Result<std::vector<audit::Record>> ReadAudit(int64_t after_seq, size_t limit) override {
+    std::lock_guard lock(state_mu_);
+    auto it = std::upper_bound(audit_.begin(), audit_.end(), after_seq,
+                               [](int64_t seq, const audit::Record& r) { return seq < r.seq; });
+    size_t count = std::min(limit, static_cast<size_t>(audit_.end() - it));
+    return std::vector<audit::Record>(it, it + static_cast<std::ptrdiff_t>(count));
+  }
+
+  // Called by a transaction holding writer_mu_.
+  void Install(State state, std::vector<audit::Record> audit, int64_t next_seq) {
+    std::lock_guard lock(state_mu_);
+    state.metadata.version = state_.metadata.version + 1;
+    state_ = std::move(state);
+    audit_.insert(audit_.end(), std::make_move_iterator(audit.begin()), std::make_move_iterator(audit.end()));
+    next_seq_ = next_seq;
+  }
+
+ private:
+  std::mutex writer_mu_;  // held for the lifetime of a write transaction
+  std::mutex state_mu_;   // guards the members below
+  State state_;
+  std::vector<audit::Record> audit_;  // sorted by seq
+  int64_t next_seq_ = 1;
+};
+
+Status MemoryTransaction::Commit() {
+  WEIR_RETURN_IF_ERROR(CheckOpen());
+  done_ = true;
+  store_->Install(std::move(state_), std::move(audit_), next_seq_);
+  writer_.unlock();
+  return Status::Ok();
+}
+
+}  // namespace
+
+std::unique_ptr<Store> NewMemoryStore() { return std::make_unique<MemoryStore>(); }
+
+}  // namespace weir::store

@@ -1,0 +1,697 @@
+// SqliteStore: the metadata store in one SQLite file of the data directory.
+//
+// Two connections: one for writes, owned by whichever transaction holds
+// `write_mu_` (writers serialize in this process; BEGIN IMMEDIATE plus the
+// busy timeout serialize them against other processes), and one read-only
+// connection for Store::Load() and ReadAudit(). WAL lets the reader see the
+// last commit without waiting for a writer.
+//
+// Every value reaches SQL through a bound parameter. The only text we format
+// into SQL is `PRAGMA user_version = N` with N from our own migration list,
+// because PRAGMA arguments cannot be bound.
+//
+// Known limitations: a thread that holds a Transaction and calls Begin() or
+// Store::AppendAudit() on the same store deadlocks (writers serialize on one
+// mutex). The Store must outlive its transactions.
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <iterator>
+#include <limits>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "store/store.h"
+
+namespace weir::store {
+
+namespace {
+
+constexpr int kBusyTimeoutMs = 5000;
+
+// Schema migrations, applied in order at open, each in its own transaction
+// that also sets PRAGMA user_version to its 1-based position. Never edit a
+// shipped entry; append a new one.
+constexpr const char* kMigrations[] = {
+    // 1: metadata, catalog, grants and the audit table.
+    R"sql(
+CREATE TABLE meta (
+  key TEXT PRIMARY KEY NOT NULL,
+  value INTEGER NOT NULL
+);
+INSERT INTO meta (key, value) VALUES ('version', 0);
+
+CREATE TABLE roles (
+  name TEXT PRIMARY KEY NOT NULL,
+  description TEXT NOT NULL
+);
+
+CREATE TABLE databases (
+  name TEXT PRIMARY KEY NOT NULL,
+  description TEXT NOT NULL
+);
+
+-- columns: JSON [{"name": ..., "type": ..., "partition": bool}] in SELECT * order.
+CREATE TABLE tables (
+  "database" TEXT NOT NULL REFERENCES databases (name),
+  name TEXT NOT NULL,
+  location TEXT NOT NULL,
+  format TEXT NOT NULL,
+  columns TEXT NOT NULL,
+  PRIMARY KEY ("database", name)
+);
+
+-- columns: JSON array of column names.
+CREATE TABLE grants (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  role TEXT NOT NULL REFERENCES roles (name) ON DELETE CASCADE,
+  "database" TEXT NOT NULL,
+  table_name TEXT NOT NULL,
+  scope TEXT NOT NULL,
+  columns TEXT NOT NULL,
+  FOREIGN KEY ("database", table_name) REFERENCES tables ("database", name) ON DELETE CASCADE
+);
+CREATE INDEX grants_by_role ON grants (role);
+CREATE INDEX grants_by_table ON grants ("database", table_name);
+
+-- record: the whole audit::Record as ToJson() renders it.
+CREATE TABLE audit (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  time_us INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  role TEXT NOT NULL,
+  action TEXT NOT NULL,
+  decision TEXT NOT NULL,
+  record TEXT NOT NULL
+);
+)sql",
+};
+
+constexpr int64_t kSchemaVersion = static_cast<int64_t>(std::size(kMigrations));
+
+// Names and column lists may carry bytes that are not UTF-8 (column names
+// come from files); replace them rather than let dump() throw.
+std::string DumpJson(const nlohmann::json& json) {
+  return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+Status SqliteError(sqlite3* db, std::string_view what) {
+  return Status::IoError("sqlite: " + std::string(what) + ": " + sqlite3_errmsg(db));
+}
+
+Status Corrupt(std::string what) { return Status::IoError("metadata store is corrupt: " + std::move(what)); }
+
+struct DbCloser {
+  void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
+};
+using DbPtr = std::unique_ptr<sqlite3, DbCloser>;
+
+// A prepared statement, finalized when destroyed.
+class Statement {
+ public:
+  static Result<Statement> Prepare(sqlite3* db, std::string_view sql) {
+    sqlite3_stmt* stmt = nullptr;
+    int rc = sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
+    if (rc != SQLITE_OK) {
+      sqlite3_finalize(stmt);
+      return SqliteError(db, "prepare");
+    }
+    return Statement(db, stmt);
+  }
+
+  Statement(Statement&& other) noexcept
+      : db_(other.db_), stmt_(std::exchange(other.stmt_, nullptr)), rc_(other.rc_) {}
+  Statement& operator=(Statement&&) = delete;
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  ~Statement() { sqlite3_finalize(stmt_); }
+
+  // Binds `args` to parameters 1..n.
+  template <typename... Args>
+  Status Bind(const Args&... args) {
+    int index = 0;
+    Status status;
+    ((status = status.ok() ? BindOne(++index, args) : status), ...);
+    return status;
+  }
+
+  // True for a row, false when done. On error, rc() tells which.
+  Result<bool> Step() {
+    rc_ = sqlite3_step(stmt_);
+    if (rc_ == SQLITE_ROW) return true;
+    if (rc_ == SQLITE_DONE) return false;
+    return SqliteError(db_, "step");
+  }
+
+  // Runs a statement that returns no rows.
+  Status Run() {
+    Result<bool> row = Step();
+    if (!row.ok()) return row.status();
+    return Status::Ok();
+  }
+
+  void Reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+
+  // The extended result code of the last Step().
+  int rc() const { return rc_; }
+
+  int64_t Int(int column) const { return sqlite3_column_int64(stmt_, column); }
+  bool IsNull(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
+  std::string Text(int column) const {
+    const unsigned char* text = sqlite3_column_text(stmt_, column);
+    int size = sqlite3_column_bytes(stmt_, column);
+    if (text == nullptr) return {};
+    return std::string(reinterpret_cast<const char*>(text), static_cast<size_t>(size));
+  }
+
+ private:
+  Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+
+  Status BindOne(int index, int64_t value) { return Check(sqlite3_bind_int64(stmt_, index, value)); }
+  Status BindOne(int index, const std::string& value) {
+    return Check(sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
+  }
+  Status Check(int rc) { return rc == SQLITE_OK ? Status::Ok() : SqliteError(db_, "bind"); }
+
+  sqlite3* db_;
+  sqlite3_stmt* stmt_;
+  int rc_ = SQLITE_OK;
+};
+
+// Runs SQL text without parameters (transaction control, PRAGMAs, migrations).
+Status Exec(sqlite3* db, const char* sql) {
+  char* error = nullptr;
+  int rc = sqlite3_exec(db, sql, nullptr, nullptr, &error);
+  if (rc == SQLITE_OK) return Status::Ok();
+  std::string message = error != nullptr ? error : sqlite3_errmsg(db);
+  sqlite3_free(error);
+  return Status::IoError("sqlite: " + message);
+}
+
+// The single integer a statement such as `PRAGMA user_version` returns.
+Result<int64_t> QueryInt(sqlite3* db, std::string_view sql) {
+  WEIR_ASSIGN_OR_RETURN(Statement stmt, Statement::Prepare(db, sql));
+  WEIR_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return Status::IoError("sqlite: no result for " + std::string(sql));
+  return stmt.Int(0);
+}
+
+// ---- JSON columns ----
+
+std::string ColumnsToJson(const std::vector<catalog::Column>& columns) {
+  nlohmann::json json = nlohmann::json::array();
+  for (const auto& column : columns) {
+    json.push_back({{"name", column.name}, {"type", column.type}, {"partition", column.partition}});
+  }
+  return DumpJson(json);
+}
+
+Result<std::vector<catalog::Column>> ColumnsFromJson(const std::string& text) {
+  nlohmann::json json = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!json.is_array()) return Corrupt("table columns are not a JSON array");
+  std::vector<catalog::Column> columns;
+  columns.reserve(json.size());
+  for (const auto& item : json) {
+    if (!item.is_object()) return Corrupt("table column is not an object");
+    auto name = item.find("name");
+    auto type = item.find("type");
+    auto partition = item.find("partition");
+    if (name == item.end() || !name->is_string() || type == item.end() || !type->is_string() ||
+        partition == item.end() || !partition->is_boolean()) {
+      return Corrupt("table column lacks name, type or partition");
+    }
+    columns.push_back({name->get<std::string>(), type->get<std::string>(), partition->get<bool>()});
+  }
+  return columns;
+}
+
+std::string NamesToJson(const std::vector<std::string>& names) { return DumpJson(nlohmann::json(names)); }
+
+Result<std::vector<std::string>> NamesFromJson(const std::string& text) {
+  nlohmann::json json = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!json.is_array()) return Corrupt("grant columns are not a JSON array");
+  std::vector<std::string> names;
+  names.reserve(json.size());
+  for (const auto& item : json) {
+    if (!item.is_string()) return Corrupt("grant column is not a string");
+    names.push_back(item.get<std::string>());
+  }
+  return names;
+}
+
+// ---- Reads shared by the store and its transactions ----
+
+// Reads the whole state. The caller provides the transaction that makes the
+// reads one consistent snapshot.
+Result<MetadataState> LoadState(sqlite3* db) {
+  MetadataState state;
+  {
+    WEIR_ASSIGN_OR_RETURN(Statement stmt, Statement::Prepare(db, "SELECT value FROM meta WHERE key = 'version'"));
+    WEIR_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) return Corrupt("meta.version is missing");
+    state.version = stmt.Int(0);
+  }
+  {
+    WEIR_ASSIGN_OR_RETURN(Statement stmt, Statement::Prepare(db, "SELECT name, description FROM roles ORDER BY name"));
+    while (true) {
+      WEIR_ASSIGN_OR_RETURN(bool row, stmt.Step());
+      if (!row) break;
+      state.roles.push_back({stmt.Text(0), stmt.Text(1)});
+    }
+  }
+  {
+    WEIR_ASSIGN_OR_RETURN(Statement stmt,
+                          Statement::Prepare(db, "SELECT name, description FROM databases ORDER BY name"));
+    while (true) {
+      WEIR_ASSIGN_OR_RETURN(bool row, stmt.Step());
+      if (!row) break;
+      state.databases.push_back({stmt.Text(0), stmt.Text(1)});
+    }
+  }
+  {
+    WEIR_ASSIGN_OR_RETURN(
+        Statement stmt,
+        Statement::Prepare(db,
+                           R"(SELECT "database", name, location, format, columns FROM tables ORDER BY "database", name)"));
+    while (true) {
+      WEIR_ASSIGN_OR_RETURN(bool row, stmt.Step());
+      if (!row) break;
+      catalog::Table table;
+      table.database = stmt.Text(0);
+      table.name = stmt.Text(1);
+      table.location = stmt.Text(2);
+      if (!catalog::ParseFormat(stmt.Text(3), &table.format)) {
+        return Corrupt("table " + table.QualifiedName() + " has unknown format '" + stmt.Text(3) + "'");
+      }
+      WEIR_ASSIGN_OR_RETURN(table.columns, ColumnsFromJson(stmt.Text(4)));
+      state.tables.push_back(std::move(table));
+    }
+  }
+  {
+    WEIR_ASSIGN_OR_RETURN(
+        Statement stmt,
+        Statement::Prepare(db, R"(SELECT id, role, "database", table_name, scope, columns FROM grants ORDER BY id)"));
+    while (true) {
+      WEIR_ASSIGN_OR_RETURN(bool row, stmt.Step());
+      if (!row) break;
+      access::Grant grant;
+      grant.id = stmt.Int(0);
+      grant.role = stmt.Text(1);
+      grant.database = stmt.Text(2);
+      grant.table = stmt.Text(3);
+      if (!access::ParseColumnScope(stmt.Text(4), &grant.scope)) {
+        return Corrupt("grant " + std::to_string(grant.id) + " has unknown scope '" + stmt.Text(4) + "'");
+      }
+      WEIR_ASSIGN_OR_RETURN(grant.columns, NamesFromJson(stmt.Text(5)));
+      state.grants.push_back(std::move(grant));
+    }
+  }
+  return state;
+}
+
+// Inserts audit records with one pair of prepared statements. The record
+// column holds the JSON including the seq, which is only known after the
+// insert, hence the update.
+class AuditWriter {
+ public:
+  static Result<AuditWriter> Prepare(sqlite3* db) {
+    WEIR_ASSIGN_OR_RETURN(
+        Statement insert,
+        Statement::Prepare(db,
+                           "INSERT INTO audit (time_us, kind, actor, role, action, decision, record) "
+                           "VALUES (?, ?, ?, ?, ?, ?, '')"));
+    WEIR_ASSIGN_OR_RETURN(Statement update, Statement::Prepare(db, "UPDATE audit SET record = ? WHERE seq = ?"));
+    return AuditWriter(db, std::move(insert), std::move(update));
+  }
+
+  Result<int64_t> Append(const audit::Record& record) {
+    insert_.Reset();
+    WEIR_RETURN_IF_ERROR(
+        insert_.Bind(record.time_us, record.kind, record.actor, record.role, record.action, record.decision));
+    WEIR_RETURN_IF_ERROR(insert_.Run());
+    int64_t seq = sqlite3_last_insert_rowid(db_);
+    audit::Record stored = record;
+    stored.seq = seq;
+    update_.Reset();
+    WEIR_RETURN_IF_ERROR(update_.Bind(DumpJson(audit::ToJson(stored)), seq));
+    WEIR_RETURN_IF_ERROR(update_.Run());
+    return seq;
+  }
+
+ private:
+  AuditWriter(sqlite3* db, Statement insert, Statement update)
+      : db_(db), insert_(std::move(insert)), update_(std::move(update)) {}
+
+  sqlite3* db_;
+  Statement insert_;
+  Statement update_;
+};
+
+// Rolls back the connection's open transaction unless disarmed.
+class RollbackGuard {
+ public:
+  explicit RollbackGuard(sqlite3* db) : db_(db) {}
+  ~RollbackGuard() {
+    if (db_ != nullptr && sqlite3_get_autocommit(db_) == 0) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+  void Disarm() { db_ = nullptr; }
+  RollbackGuard(const RollbackGuard&) = delete;
+  RollbackGuard& operator=(const RollbackGuard&) = delete;
+
+ private:
+  sqlite3* db_;
+};
+
+Result<DbPtr> OpenConnection(const std::string& path, int flags) {
+  sqlite3* raw = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &raw, flags | SQLITE_OPEN_FULLMUTEX, nullptr);
+  DbPtr db(raw);
+  if (rc != SQLITE_OK) {
+    std::string message = raw != nullptr ? sqlite3_errmsg(raw) : sqlite3_errstr(rc);
+    return Status::IoError("sqlite: cannot open " + path + ": " + message);
+  }
+  sqlite3_extended_result_codes(db.get(), 1);
+  if (sqlite3_busy_timeout(db.get(), kBusyTimeoutMs) != SQLITE_OK) return SqliteError(db.get(), "busy_timeout");
+  return db;
+}
+
+Status CheckSchemaVersion(int64_t version, const std::string& path) {
+  if (version > kSchemaVersion) {
+    return Status::FailedPrecondition("metadata store " + path + " has schema version " + std::to_string(version) +
+                                      ", newer than this build knows (" + std::to_string(kSchemaVersion) +
+                                      "); use a newer Weir");
+  }
+  if (version < 0) return Corrupt("negative schema version " + std::to_string(version));
+  return Status::Ok();
+}
+
+// Applies the migrations the file lacks, one transaction each. The version
+// is re-read inside each transaction so two processes opening the same file
+// do not apply a migration twice.
+Status Migrate(sqlite3* db, const std::string& path) {
+  while (true) {
+    WEIR_RETURN_IF_ERROR(Exec(db, "BEGIN IMMEDIATE"));
+    RollbackGuard guard(db);
+    WEIR_ASSIGN_OR_RETURN(int64_t version, QueryInt(db, "PRAGMA user_version"));
+    WEIR_RETURN_IF_ERROR(CheckSchemaVersion(version, path));
+    if (version == kSchemaVersion) {
+      WEIR_RETURN_IF_ERROR(Exec(db, "COMMIT"));
+      guard.Disarm();
+      return Status::Ok();
+    }
+    WEIR_RETURN_IF_ERROR(Exec(db, kMigrations[version]));
+    std::string set_version = "PRAGMA user_version = " + std::to_string(version + 1);
+    WEIR_RETURN_IF_ERROR(Exec(db, set_version.c_str()));
+    WEIR_RETURN_IF_ERROR(Exec(db, "COMMIT"));
+    guard.Disarm();
+  }
+}
+
+// ---- Transaction ----
+
+class SqliteTransaction final : public Transaction {
+ public:
+  // `lock` holds the store's writer mutex; BEGIN IMMEDIATE has run on `db`.
+  SqliteTransaction(std::unique_lock<std::mutex> lock, sqlite3* db) : lock_(std::move(lock)), db_(db) {}
+
+  ~SqliteTransaction() override {
+    if (!done_ && sqlite3_get_autocommit(db_) == 0) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+
+  Result<MetadataState> Load() override {
+    WEIR_RETURN_IF_ERROR(CheckOpen());
+    return LoadState(db_);
+  }
+
+  Status CreateRole(const iam::Role& role) override {
+    WEIR_RETURN_IF_ERROR(CheckOpen());
+    WEIR_ASSIGN_OR_RETURN(Statement stmt, Statement::Prepare(db_, "INSERT INTO roles (name, description) VALUES (?, ?)"));
+    WEIR_RETURN_IF_ERROR(stmt.Bind(role.name, role.description));
+    Status status = stmt.Run();
+    if (stmt.rc() == SQLITE_CONSTRAINT_PRIMARYKEY) {
+      return Status::AlreadyExists("role '" + role.name + "' already exists");
+    }
+    return status;
+  }
+
+  Status DeleteRole(const std::string& name) override {
+    WEIR_RETURN_IF_ERROR(CheckOpen());
+    // ON DELETE CASCADE removes the role's grants.
+    WEIR_ASSIGN_OR_RETURN(Statement stmt, Statement::Prepare(db_, "DELETE FROM roles WHERE name = ?"));
+    WEIR_RETURN_IF_ERROR(stmt.Bind(name));
+    WEIR_RETURN_IF_ERROR(stmt.Run());
+    if (sqlite3_changes(db_) == 0) return Status::NotFound("role '" + name + "' does not exist");
+    return Status::Ok();
+  }
+
+  Status CreateDatabase(const catalog::Database& database) override {
+    WEIR_RETURN_IF_ERROR(CheckOpen());
+    WEIR_ASSIGN_OR_RETURN(Statement stmt,
+                          Statement::Prepare(db_, "INSERT INTO databases (name, description) VALUES (?, ?)"));
+    WEIR_RETURN_IF_ERROR(stmt.Bind(database.name, database.description));
+    Status status = stmt.Run();
+    if (stmt.rc() == SQLITE_CONSTRAINT_PRIMARYKEY) {
+      return Status::AlreadyExists("database '" + database.name + "' already exists");
+    }
+    return status;
+  }
+
+  Status DeleteDatabase(const std::string& name) override {
+    WEIR_RETURN_IF_ERROR(CheckOpen());
+    WEIR_ASSIGN_OR_RETURN(Statement stmt, Statement::Prepare(db_, "DELETE FROM databases WHERE name = ?"));
+    WEIR_RETURN_IF_ERROR(stmt.Bind(name));
+    Status status = stmt.Run();
+    // tables.database has no ON DELETE action, so a database with tables
+    // fails the foreign key check at the end of the statement.
+    if (stmt.rc() == SQLITE_CONSTRAINT_FOREIGNKEY) {
+      return Status::FailedPrecondition("database '" + name + "' still holds tables");
+    }
+    WEIR_RETURN_IF_ERROR(status);
+    if (sqlite3_changes(db_) == 0) return Status::NotFound("database '" + name + "' does not exist");
+    return Status::Ok();
+  }
+
+  Status CreateTable(const catalog::Table& table) override {
+    WEIR_RETURN_IF_ERROR(CheckOpen());
+    WEIR_ASSIGN_OR_RETURN(
+        Statement stmt,
+        Statement::Prepare(db_,
+                           R"(INSERT INTO tables ("database", name, location, format, columns) VALUES (?, ?, ?, ?, ?))"));
+    WEIR_RETURN_IF_ERROR(stmt.Bind(table.database, table.name, table.location,
+                                   std::string(catalog::FormatName(table.format)), ColumnsToJson(table.columns)));
+    Status status = stmt.Run();
+    if (stmt.rc() == SQLITE_CONSTRAINT_PRIMARYKEY) {
+      return Status::AlreadyExists("table '" + table.QualifiedName() + "' already exists");
+    }
+    if (stmt.rc() == SQLITE_CONSTRAINT_FOREIGNKEY) {
+      return Status::NotFound("database '" + table.database + "' does not exist");
+    }
+    return status;
+  }
+
+  Status DeleteTable(const std::string& database, const std::string& name) override {
+    WEIR_RETURN_IF_ERROR(CheckOpen());
+    // ON DELETE CASCADE removes the table's grants.
+    WEIR_ASSIGN_OR_RETURN(Statement stmt,
+                          Statement::Prepare(db_, R"(DELETE FROM tables WHERE "database" = ? AND name = ?)"));
+    WEIR_RETURN_IF_ERROR(stmt.Bind(database, name));
+    WEIR_RETURN_IF_ERROR(stmt.Run());
+    if (sqlite3_changes(db_) == 0) return Status::NotFound("table '" + database + "." + name + "' does not exist");
+    return Status::Ok();
+  }
+
+  Result<int64_t> AddGrant(const access::Grant& grant) override {
+    WEIR_RETURN_IF_ERROR(CheckOpen());
+    // Checked first only to say which side is missing; the foreign keys
+    // enforce it regardless.
+    WEIR_ASSIGN_OR_RETURN(bool role_exists, Exists("SELECT 1 FROM roles WHERE name = ?", grant.role));
+    if (!role_exists) return Status::NotFound("role '" + grant.role + "' does not exist");
+    WEIR_ASSIGN_OR_RETURN(bool table_exists, Exists(R"(SELECT 1 FROM tables WHERE "database" = ? AND name = ?)",
+                                                    grant.database, grant.table));
+    if (!table_exists) return Status::NotFound("table '" + grant.database + "." + grant.table + "' does not exist");
+
+    WEIR_ASSIGN_OR_RETURN(
+        Statement stmt,
+        Statement::Prepare(
+            db_, R"(INSERT INTO grants (role, "database", table_name, scope, columns) VALUES (?, ?, ?, ?, ?))"));
+    WEIR_RETURN_IF_ERROR(stmt.Bind(grant.role, grant.database, grant.table,
+                                   std::string(access::ColumnScopeName(grant.scope)), NamesToJson(grant.columns)));
+    Status status = stmt.Run();
+    if (stmt.rc() == SQLITE_CONSTRAINT_FOREIGNKEY) {
+      return Status::NotFound("role or table of the grant does not exist");
+    }
+    WEIR_RETURN_IF_ERROR(status);
+    return static_cast<int64_t>(sqlite3_last_insert_rowid(db_));
+  }
+
+  Status RemoveGrant(int64_t id) override {
+    WEIR_RETURN_IF_ERROR(CheckOpen());
+    WEIR_ASSIGN_OR_RETURN(Statement stmt, Statement::Prepare(db_, "DELETE FROM grants WHERE id = ?"));
+    WEIR_RETURN_IF_ERROR(stmt.Bind(id));
+    WEIR_RETURN_IF_ERROR(stmt.Run());
+    if (sqlite3_changes(db_) == 0) return Status::NotFound("grant " + std::to_string(id) + " does not exist");
+    return Status::Ok();
+  }
+
+  Result<int64_t> AppendAudit(const audit::Record& record) override {
+    WEIR_RETURN_IF_ERROR(CheckOpen());
+    WEIR_ASSIGN_OR_RETURN(AuditWriter writer, AuditWriter::Prepare(db_));
+    return writer.Append(record);
+  }
+
+  Status Commit() override {
+    WEIR_RETURN_IF_ERROR(CheckOpen());
+    done_ = true;
+    Status status = CommitLocked();
+    // Committed or rolled back: either way other writers may go on.
+    lock_.unlock();
+    return status;
+  }
+
+ private:
+  Status CommitLocked() {
+    RollbackGuard guard(db_);
+    WEIR_ASSIGN_OR_RETURN(Statement bump,
+                          Statement::Prepare(db_, "UPDATE meta SET value = value + 1 WHERE key = 'version'"));
+    WEIR_RETURN_IF_ERROR(bump.Run());
+    if (sqlite3_changes(db_) != 1) return Corrupt("meta.version is missing");
+    // synchronous=FULL: COMMIT returns after the WAL is fsync'd.
+    WEIR_RETURN_IF_ERROR(Exec(db_, "COMMIT"));
+    guard.Disarm();
+    return Status::Ok();
+  }
+
+  // Some errors (I/O, disk full, out of memory) make SQLite roll back the
+  // whole transaction by itself; the connection is then in autocommit mode
+  // and further statements would each commit on their own. Refuse them.
+  Status CheckOpen() {
+    if (done_) return Status::FailedPrecondition("transaction already finished");
+    if (sqlite3_get_autocommit(db_) != 0) {
+      return Status::IoError("sqlite: transaction was rolled back after an earlier error");
+    }
+    return Status::Ok();
+  }
+
+  template <typename... Args>
+  Result<bool> Exists(const char* sql, const Args&... args) {
+    WEIR_ASSIGN_OR_RETURN(Statement stmt, Statement::Prepare(db_, sql));
+    WEIR_RETURN_IF_ERROR(stmt.Bind(args...));
+    return stmt.Step();
+  }
+
+  std::unique_lock<std::mutex> lock_;
+  sqlite3* db_;
+  bool done_ = false;
+};
+
+// ---- Store ----
+
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(DbPtr write_db, DbPtr read_db) : write_db_(std::move(write_db)), read_db_(std::move(read_db)) {}
+
+  Result<MetadataState> Load() override {
+    std::lock_guard lock(read_mu_);
+    sqlite3* db = read_db_.get();
+    // One read transaction, so every SELECT sees the same commit.
+    WEIR_RETURN_IF_ERROR(Exec(db, "BEGIN"));
+    RollbackGuard guard(db);
+    WEIR_ASSIGN_OR_RETURN(MetadataState state, LoadState(db));
+    WEIR_RETURN_IF_ERROR(Exec(db, "COMMIT"));
+    guard.Disarm();
+    return state;
+  }
+
+  Result<std::unique_ptr<Transaction>> Begin() override {
+    std::unique_lock lock(write_mu_);
+    WEIR_RETURN_IF_ERROR(Exec(write_db_.get(), "BEGIN IMMEDIATE"));
+    return std::unique_ptr<Transaction>(std::make_unique<SqliteTransaction>(std::move(lock), write_db_.get()));
+  }
+
+  Status AppendAudit(const std::vector<audit::Record>& records) override {
+    if (records.empty()) return Status::Ok();
+    std::lock_guard lock(write_mu_);
+    sqlite3* db = write_db_.get();
+    WEIR_RETURN_IF_ERROR(Exec(db, "BEGIN IMMEDIATE"));
+    RollbackGuard guard(db);
+    WEIR_ASSIGN_OR_RETURN(AuditWriter writer, AuditWriter::Prepare(db));
+    for (const auto& record : records) {
+      Result<int64_t> seq = writer.Append(record);
+      if (!seq.ok()) return seq.status();
+    }
+    WEIR_RETURN_IF_ERROR(Exec(db, "COMMIT"));
+    guard.Disarm();
+    return Status::Ok();
+  }
+
+  Result<std::vector<audit::Record>> ReadAudit(int64_t after_seq, size_t limit) override {
+    std::lock_guard lock(read_mu_);
+    std::vector<audit::Record> records;
+    if (limit == 0) return records;
+    auto bound = static_cast<int64_t>(std::min<size_t>(limit, std::numeric_limits<int64_t>::max()));
+    WEIR_ASSIGN_OR_RETURN(Statement stmt, Statement::Prepare(read_db_.get(),
+                                                             "SELECT seq, record FROM audit WHERE seq > ? "
+                                                             "ORDER BY seq LIMIT ?"));
+    WEIR_RETURN_IF_ERROR(stmt.Bind(after_seq, bound));
+    while (true) {
+      WEIR_ASSIGN_OR_RETURN(bool row, stmt.Step());
+      if (!row) break;
+      int64_t seq = stmt.Int(0);
+      nlohmann::json json = nlohmann::json::parse(stmt.Text(1), nullptr, /*allow_exceptions=*/false);
+      audit::Record record;
+      if (!audit::FromJson(json, &record)) return Corrupt("audit record " + std::to_string(seq) + " is malformed");
+      // The column is authoritative.
+      record.seq = seq;
+      records.push_back(std::move(record));
+    }
+    return records;
+  }
+
+ private:
+  std::mutex write_mu_;  // held for the lifetime of a write transaction
+  DbPtr write_db_;
+  std::mutex read_mu_;  // guards read_db_
+  DbPtr read_db_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path) {
+  WEIR_ASSIGN_OR_RETURN(DbPtr write_db, OpenConnection(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE));
+  sqlite3* db = write_db.get();
+
+  // Refuse a newer schema before changing anything in the file.
+  WEIR_ASSIGN_OR_RETURN(int64_t version, QueryInt(db, "PRAGMA user_version"));
+  WEIR_RETURN_IF_ERROR(CheckSchemaVersion(version, path));
+
+  {
+    WEIR_ASSIGN_OR_RETURN(Statement stmt, Statement::Prepare(db, "PRAGMA journal_mode=WAL"));
+    WEIR_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row || stmt.Text(0) != "wal") {
+      return Status::IoError("sqlite: cannot switch " + path + " to WAL journal mode");
+    }
+  }
+  WEIR_RETURN_IF_ERROR(Exec(db, "PRAGMA synchronous=FULL"));
+  WEIR_RETURN_IF_ERROR(Exec(db, "PRAGMA foreign_keys=ON"));
+  WEIR_RETURN_IF_ERROR(Migrate(db, path));
+
+  // Opened after the migrations so it never sees a half-built schema.
+  WEIR_ASSIGN_OR_RETURN(DbPtr read_db, OpenConnection(path, SQLITE_OPEN_READWRITE));
+  WEIR_RETURN_IF_ERROR(Exec(read_db.get(), "PRAGMA query_only=ON"));
+
+  return std::unique_ptr<Store>(std::make_unique<SqliteStore>(std::move(write_db), std::move(read_db)));
+}
+
+}  // namespace weir::store

@@ -1,0 +1,572 @@
+#include "store/store.h"
+
+#include <sqlite3.h>
+#include <stdlib.h>
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace weir::store {
+namespace {
+
+// A fresh directory under /tmp, removed with everything in it.
+class TempDir {
+ public:
+  TempDir() {
+    char pattern[] = "/tmp/weir-store-test-XXXXXX";
+    const char* made = ::mkdtemp(pattern);
+    if (made != nullptr) path_ = made;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+iam::Role MakeRole(const std::string& name) { return {name, "role " + name}; }
+
+catalog::Database MakeDatabase(const std::string& name) { return {name, "database " + name}; }
+
+catalog::Table MakeTable(const std::string& database, const std::string& name) {
+  catalog::Table table;
+  table.database = database;
+  table.name = name;
+  table.location = database + "/" + name;
+  table.format = catalog::TableFormat::kCsv;
+  table.columns = {{"id", "BIGINT", false}, {"name", "VARCHAR", false}, {"dt", "DATE", true}};
+  return table;
+}
+
+access::Grant MakeGrant(const std::string& role, const std::string& database, const std::string& table) {
+  access::Grant grant;
+  grant.role = role;
+  grant.database = database;
+  grant.table = table;
+  grant.scope = access::ColumnScope::kInclude;
+  grant.columns = {"id", "name"};
+  return grant;
+}
+
+audit::Record MakeRecord(const std::string& action) {
+  audit::Record record;
+  record.time_us = 1796013262123456;
+  record.kind = "admin";
+  record.actor = "local:root";
+  record.source_identity = "local:root";
+  record.action = action;
+  record.decision = "allow";
+  record.detail = {{"what", action}};
+  return record;
+}
+
+std::vector<std::string> RoleNames(const MetadataState& state) {
+  std::vector<std::string> names;
+  for (const auto& role : state.roles) names.push_back(role.name);
+  return names;
+}
+
+std::vector<std::string> TableNames(const MetadataState& state) {
+  std::vector<std::string> names;
+  for (const auto& table : state.tables) names.push_back(table.QualifiedName());
+  return names;
+}
+
+// The same contract, run against every implementation.
+class StoreTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == "sqlite") {
+      ASSERT_FALSE(dir_.path().empty());
+      auto store = OpenSqliteStore(dir_.path() + "/meta.db");
+      ASSERT_TRUE(store.ok()) << store.status().ToString();
+      store_ = std::move(store).value();
+    } else {
+      store_ = NewMemoryStore();
+    }
+  }
+
+  std::unique_ptr<Transaction> Begin() {
+    auto txn = store_->Begin();
+    EXPECT_TRUE(txn.ok()) << txn.status().ToString();
+    return txn.ok() ? std::move(txn).value() : nullptr;
+  }
+
+  MetadataState Load() {
+    auto state = store_->Load();
+    EXPECT_TRUE(state.ok()) << state.status().ToString();
+    return state.ok() ? std::move(state).value() : MetadataState{};
+  }
+
+  std::vector<audit::Record> ReadAudit(int64_t after_seq = 0, size_t limit = 1000) {
+    auto records = store_->ReadAudit(after_seq, limit);
+    EXPECT_TRUE(records.ok()) << records.status().ToString();
+    return records.ok() ? std::move(records).value() : std::vector<audit::Record>{};
+  }
+
+  // Commits one transaction that runs `body`.
+  void Commit(const std::function<void(Transaction&)>& body) {
+    auto txn = Begin();
+    ASSERT_NE(txn, nullptr);
+    body(*txn);
+    Status status = txn->Commit();
+    ASSERT_TRUE(status.ok()) << status.ToString();
+  }
+
+  // Database "sales" with tables "orders" and "customers", roles "analyst"
+  // and "auditor", and a grant for each role on each table.
+  void Populate() {
+    Commit([](Transaction& txn) {
+      ASSERT_TRUE(txn.CreateRole(MakeRole("analyst")).ok());
+      ASSERT_TRUE(txn.CreateRole(MakeRole("auditor")).ok());
+      ASSERT_TRUE(txn.CreateDatabase(MakeDatabase("sales")).ok());
+      ASSERT_TRUE(txn.CreateTable(MakeTable("sales", "orders")).ok());
+      ASSERT_TRUE(txn.CreateTable(MakeTable("sales", "customers")).ok());
+      for (const char* role : {"analyst", "auditor"}) {
+        for (const char* table : {"orders", "customers"}) {
+          ASSERT_TRUE(txn.AddGrant(MakeGrant(role, "sales", table)).ok());
+        }
+      }
+    });
+  }
+
+  TempDir dir_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_P(StoreTest, StartsEmpty) {
+  MetadataState state = Load();
+  EXPECT_EQ(state.version, 0);
+  EXPECT_TRUE(state.roles.empty());
+  EXPECT_TRUE(state.databases.empty());
+  EXPECT_TRUE(state.tables.empty());
+  EXPECT_TRUE(state.grants.empty());
+  EXPECT_TRUE(ReadAudit().empty());
+}
+
+TEST_P(StoreTest, CreatesObjectsAndLoadsThemSorted) {
+  Commit([](Transaction& txn) {
+    for (const char* role : {"zed", "analyst", "beta"}) ASSERT_TRUE(txn.CreateRole(MakeRole(role)).ok());
+    for (const char* db : {"sales", "hr"}) ASSERT_TRUE(txn.CreateDatabase(MakeDatabase(db)).ok());
+    ASSERT_TRUE(txn.CreateTable(MakeTable("sales", "orders")).ok());
+    ASSERT_TRUE(txn.CreateTable(MakeTable("hr", "people")).ok());
+    ASSERT_TRUE(txn.CreateTable(MakeTable("hr", "badges")).ok());
+  });
+  int64_t first = 0;
+  int64_t second = 0;
+  Commit([&](Transaction& txn) {
+    auto id = txn.AddGrant(MakeGrant("zed", "hr", "people"));
+    ASSERT_TRUE(id.ok()) << id.status().ToString();
+    first = *id;
+    access::Grant all = MakeGrant("analyst", "sales", "orders");
+    all.scope = access::ColumnScope::kAll;
+    all.columns.clear();
+    all.id = 999;  // ignored
+    id = txn.AddGrant(all);
+    ASSERT_TRUE(id.ok()) << id.status().ToString();
+    second = *id;
+  });
+  EXPECT_LT(first, second);
+
+  MetadataState state = Load();
+  EXPECT_EQ(RoleNames(state), (std::vector<std::string>{"analyst", "beta", "zed"}));
+  EXPECT_EQ(state.roles[0].description, "role analyst");
+  ASSERT_EQ(state.databases.size(), 2u);
+  EXPECT_EQ(state.databases[0].name, "hr");
+  EXPECT_EQ(state.databases[0].description, "database hr");
+  EXPECT_EQ(state.databases[1].name, "sales");
+  EXPECT_EQ(TableNames(state), (std::vector<std::string>{"hr.badges", "hr.people", "sales.orders"}));
+
+  const catalog::Table& table = state.tables[1];
+  catalog::Table expected = MakeTable("hr", "people");
+  EXPECT_EQ(table.location, expected.location);
+  EXPECT_EQ(table.format, catalog::TableFormat::kCsv);
+  ASSERT_EQ(table.columns.size(), expected.columns.size());
+  for (size_t i = 0; i < table.columns.size(); ++i) {
+    EXPECT_EQ(table.columns[i].name, expected.columns[i].name);
+    EXPECT_EQ(table.columns[i].type, expected.columns[i].type);
+    EXPECT_EQ(table.columns[i].partition, expected.columns[i].partition);
+  }
+
+  ASSERT_EQ(state.grants.size(), 2u);
+  EXPECT_EQ(state.grants[0].id, first);
+  EXPECT_TRUE(state.grants[0].SameAs(MakeGrant("zed", "hr", "people")));
+  EXPECT_EQ(state.grants[1].id, second);
+  EXPECT_EQ(state.grants[1].scope, access::ColumnScope::kAll);
+  EXPECT_TRUE(state.grants[1].columns.empty());
+}
+
+TEST_P(StoreTest, CreatingWhatExistsIsAlreadyExists) {
+  Populate();
+  struct Case {
+    std::string name;
+    std::function<Status(Transaction&)> create;
+  };
+  const std::vector<Case> cases = {
+      {"role", [](Transaction& t) { return t.CreateRole(MakeRole("analyst")); }},
+      {"database", [](Transaction& t) { return t.CreateDatabase(MakeDatabase("sales")); }},
+      {"table", [](Transaction& t) { return t.CreateTable(MakeTable("sales", "orders")); }},
+  };
+  for (const auto& c : cases) {
+    auto txn = Begin();
+    ASSERT_NE(txn, nullptr);
+    EXPECT_EQ(c.create(*txn).code(), StatusCode::kAlreadyExists) << c.name;
+  }
+  // Also within one transaction, before anything is committed.
+  auto txn = Begin();
+  ASSERT_TRUE(txn->CreateRole(MakeRole("fresh")).ok());
+  EXPECT_EQ(txn->CreateRole(MakeRole("fresh")).code(), StatusCode::kAlreadyExists);
+}
+
+TEST_P(StoreTest, MissingObjectsAreNotFound) {
+  Populate();
+  struct Case {
+    std::string name;
+    std::function<Status(Transaction&)> op;
+  };
+  const std::vector<Case> cases = {
+      {"delete role", [](Transaction& t) { return t.DeleteRole("nobody"); }},
+      {"delete database", [](Transaction& t) { return t.DeleteDatabase("nowhere"); }},
+      {"delete table", [](Transaction& t) { return t.DeleteTable("sales", "nothing"); }},
+      {"delete table of missing database", [](Transaction& t) { return t.DeleteTable("nowhere", "orders"); }},
+      {"table in missing database", [](Transaction& t) { return t.CreateTable(MakeTable("nowhere", "t")); }},
+      {"remove grant", [](Transaction& t) { return t.RemoveGrant(424242); }},
+      {"grant to missing role",
+       [](Transaction& t) { return t.AddGrant(MakeGrant("nobody", "sales", "orders")).status(); }},
+      {"grant on missing table",
+       [](Transaction& t) { return t.AddGrant(MakeGrant("analyst", "sales", "nothing")).status(); }},
+      {"grant on missing database",
+       [](Transaction& t) { return t.AddGrant(MakeGrant("analyst", "nowhere", "orders")).status(); }},
+  };
+  for (const auto& c : cases) {
+    auto txn = Begin();
+    ASSERT_NE(txn, nullptr);
+    EXPECT_EQ(c.op(*txn).code(), StatusCode::kNotFound) << c.name;
+  }
+}
+
+TEST_P(StoreTest, DeletesObjects) {
+  Populate();
+  MetadataState before = Load();
+  ASSERT_EQ(before.grants.size(), 4u);
+  Commit([&](Transaction& txn) {
+    ASSERT_TRUE(txn.RemoveGrant(before.grants[0].id).ok());
+    ASSERT_TRUE(txn.CreateRole(MakeRole("temp")).ok());
+    ASSERT_TRUE(txn.DeleteRole("temp").ok());
+  });
+  MetadataState after = Load();
+  ASSERT_EQ(after.grants.size(), 3u);
+  EXPECT_EQ(after.grants[0].id, before.grants[1].id);
+  EXPECT_EQ(RoleNames(after), (std::vector<std::string>{"analyst", "auditor"}));
+}
+
+TEST_P(StoreTest, DeletingDatabaseWithTablesIsFailedPrecondition) {
+  Populate();
+  {
+    auto txn = Begin();
+    EXPECT_EQ(txn->DeleteDatabase("sales").code(), StatusCode::kFailedPrecondition);
+  }
+  Commit([](Transaction& txn) {
+    ASSERT_TRUE(txn.DeleteTable("sales", "orders").ok());
+    EXPECT_EQ(txn.DeleteDatabase("sales").code(), StatusCode::kFailedPrecondition);
+    ASSERT_TRUE(txn.DeleteTable("sales", "customers").ok());
+    ASSERT_TRUE(txn.DeleteDatabase("sales").ok());
+  });
+  MetadataState state = Load();
+  EXPECT_TRUE(state.databases.empty());
+  EXPECT_TRUE(state.tables.empty());
+  EXPECT_TRUE(state.grants.empty());
+}
+
+TEST_P(StoreTest, DeletingRoleOrTableCascadesToGrants) {
+  Populate();
+  Commit([](Transaction& txn) { ASSERT_TRUE(txn.DeleteRole("auditor").ok()); });
+  MetadataState state = Load();
+  ASSERT_EQ(state.grants.size(), 2u);
+  for (const auto& grant : state.grants) EXPECT_EQ(grant.role, "analyst");
+
+  Commit([](Transaction& txn) { ASSERT_TRUE(txn.DeleteTable("sales", "orders").ok()); });
+  state = Load();
+  ASSERT_EQ(state.grants.size(), 1u);
+  EXPECT_EQ(state.grants[0].role, "analyst");
+  EXPECT_EQ(state.grants[0].table, "customers");
+}
+
+TEST_P(StoreTest, UncommittedTransactionLeavesNothing) {
+  Populate();
+  MetadataState before = Load();
+  {
+    auto txn = Begin();
+    ASSERT_TRUE(txn->CreateRole(MakeRole("ghost")).ok());
+    ASSERT_TRUE(txn->DeleteRole("auditor").ok());
+    ASSERT_TRUE(txn->CreateDatabase(MakeDatabase("ghosts")).ok());
+    ASSERT_TRUE(txn->CreateTable(MakeTable("ghosts", "boo")).ok());
+    ASSERT_TRUE(txn->AddGrant(MakeGrant("ghost", "ghosts", "boo")).ok());
+    ASSERT_TRUE(txn->AppendAudit(MakeRecord("create_role")).ok());
+    // The transaction sees its own changes; the store does not yet.
+    auto inside = txn->Load();
+    ASSERT_TRUE(inside.ok());
+    EXPECT_EQ(RoleNames(*inside), (std::vector<std::string>{"analyst", "ghost"}));
+    EXPECT_EQ(RoleNames(Load()), RoleNames(before));
+  }
+  MetadataState after = Load();
+  EXPECT_EQ(after.version, before.version);
+  EXPECT_EQ(RoleNames(after), RoleNames(before));
+  EXPECT_EQ(TableNames(after), TableNames(before));
+  EXPECT_EQ(after.databases.size(), before.databases.size());
+  EXPECT_EQ(after.grants.size(), before.grants.size());
+  EXPECT_TRUE(ReadAudit().empty());
+}
+
+TEST_P(StoreTest, AuditRecordsAppearOnCommitOnly) {
+  {
+    auto txn = Begin();
+    ASSERT_TRUE(txn->AppendAudit(MakeRecord("rolled_back")).ok());
+  }
+  EXPECT_TRUE(ReadAudit().empty());
+
+  std::vector<int64_t> seqs;
+  Commit([&](Transaction& txn) {
+    for (const char* action : {"create_role", "grant", "revoke"}) {
+      audit::Record record = MakeRecord(action);
+      record.seq = 1000;  // ignored
+      auto seq = txn.AppendAudit(record);
+      ASSERT_TRUE(seq.ok()) << seq.status().ToString();
+      seqs.push_back(*seq);
+    }
+  });
+  ASSERT_EQ(seqs.size(), 3u);
+  EXPECT_LT(seqs[0], seqs[1]);
+  EXPECT_LT(seqs[1], seqs[2]);
+
+  std::vector<audit::Record> records = ReadAudit();
+  ASSERT_EQ(records.size(), 3u);
+  for (size_t i = 0; i < records.size(); ++i) {
+    EXPECT_EQ(records[i].seq, seqs[i]);
+    EXPECT_EQ(records[i].kind, "admin");
+    EXPECT_EQ(records[i].time_us, 1796013262123456);
+    EXPECT_EQ(records[i].detail, MakeRecord(records[i].action).detail);
+  }
+  EXPECT_EQ(records[0].action, "create_role");
+  EXPECT_EQ(records[2].action, "revoke");
+
+  // Paging: after a seq, at most `limit`.
+  std::vector<audit::Record> page = ReadAudit(seqs[0], 1);
+  ASSERT_EQ(page.size(), 1u);
+  EXPECT_EQ(page[0].seq, seqs[1]);
+  EXPECT_TRUE(ReadAudit(seqs[2]).empty());
+  EXPECT_TRUE(ReadAudit(0, 0).empty());
+}
+
+TEST_P(StoreTest, GroupAppendedAuditKeepsOrderWithoutBumpingVersion) {
+  Commit([](Transaction& txn) { ASSERT_TRUE(txn.AppendAudit(MakeRecord("admin")).ok()); });
+  std::vector<audit::Record> batch;
+  for (int i = 0; i < 5; ++i) {
+    audit::Record record = MakeRecord("query");
+    record.kind = "query";
+    record.statement = "SELECT " + std::to_string(i);
+    record.tables = {"sales.orders"};
+    record.rows = i;
+    batch.push_back(record);
+  }
+  ASSERT_TRUE(store_->AppendAudit(batch).ok());
+  ASSERT_TRUE(store_->AppendAudit({}).ok());
+  EXPECT_EQ(Load().version, 1);
+
+  std::vector<audit::Record> records = ReadAudit();
+  ASSERT_EQ(records.size(), 6u);
+  for (size_t i = 1; i < records.size(); ++i) {
+    EXPECT_LT(records[i - 1].seq, records[i].seq);
+    EXPECT_EQ(records[i].statement, "SELECT " + std::to_string(i - 1));
+    EXPECT_EQ(records[i].rows, static_cast<int64_t>(i - 1));
+    EXPECT_EQ(records[i].tables, std::vector<std::string>{"sales.orders"});
+  }
+}
+
+TEST_P(StoreTest, VersionIncrementsPerCommit) {
+  EXPECT_EQ(Load().version, 0);
+  for (int i = 1; i <= 3; ++i) {
+    Commit([&](Transaction& txn) { ASSERT_TRUE(txn.CreateRole(MakeRole("r" + std::to_string(i))).ok()); });
+    EXPECT_EQ(Load().version, i);
+  }
+  { auto rolled_back = Begin(); }
+  EXPECT_EQ(Load().version, 3);
+}
+
+TEST_P(StoreTest, FailedOperationLeavesTransactionUsable) {
+  Populate();
+  Commit([](Transaction& txn) {
+    ASSERT_TRUE(txn.CreateRole(MakeRole("first")).ok());
+    EXPECT_EQ(txn.CreateRole(MakeRole("analyst")).code(), StatusCode::kAlreadyExists);
+    EXPECT_EQ(txn.DeleteDatabase("sales").code(), StatusCode::kFailedPrecondition);
+    ASSERT_TRUE(txn.CreateRole(MakeRole("second")).ok());
+  });
+  EXPECT_EQ(RoleNames(Load()), (std::vector<std::string>{"analyst", "auditor", "first", "second"}));
+  EXPECT_EQ(TableNames(Load()).size(), 2u);
+}
+
+TEST_P(StoreTest, CommittedTransactionCannotBeReused) {
+  auto txn = Begin();
+  ASSERT_TRUE(txn->Commit().ok());
+  EXPECT_EQ(txn->Commit().code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(txn->CreateRole(MakeRole("late")).code(), StatusCode::kFailedPrecondition);
+  // The writer lock was released at Commit.
+  auto next = Begin();
+  ASSERT_NE(next, nullptr);
+}
+
+TEST_P(StoreTest, LoadDoesNotWaitForOpenTransaction) {
+  Populate();
+  auto txn = Begin();
+  ASSERT_TRUE(txn->CreateRole(MakeRole("pending")).ok());
+  // Same thread: this would deadlock if Load waited for the writer.
+  EXPECT_EQ(Load().roles.size(), 2u);
+  EXPECT_TRUE(ReadAudit().empty());
+}
+
+TEST_P(StoreTest, WritersFromSeveralThreadsSerialize) {
+  constexpr int kThreads = 4;
+  constexpr int kCommitsEach = 10;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([this, t] {
+      for (int i = 0; i < kCommitsEach; ++i) {
+        auto txn = store_->Begin();
+        ASSERT_TRUE(txn.ok()) << txn.status().ToString();
+        std::string name = "r" + std::to_string(t) + "_" + std::to_string(i);
+        ASSERT_TRUE((*txn)->CreateRole(MakeRole(name)).ok());
+        ASSERT_TRUE((*txn)->AppendAudit(MakeRecord(name)).ok());
+        ASSERT_TRUE((*txn)->Commit().ok());
+        ASSERT_TRUE(store_->AppendAudit({MakeRecord("query")}).ok());
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  MetadataState state = Load();
+  EXPECT_EQ(state.version, kThreads * kCommitsEach);
+  EXPECT_EQ(state.roles.size(), static_cast<size_t>(kThreads * kCommitsEach));
+  std::vector<audit::Record> records = ReadAudit(0, 10000);
+  ASSERT_EQ(records.size(), static_cast<size_t>(2 * kThreads * kCommitsEach));
+  for (size_t i = 1; i < records.size(); ++i) EXPECT_LT(records[i - 1].seq, records[i].seq);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::Values("sqlite", "memory"),
+                         [](const ::testing::TestParamInfo<std::string>& param_info) { return param_info.param; });
+
+// ---- SQLite only: the file ----
+
+// Runs `sql` on the file directly, bypassing the store.
+void ExecRaw(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  char* error = nullptr;
+  int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
+  std::string message = error != nullptr ? error : "";
+  sqlite3_free(error);
+  sqlite3_close(db);
+  ASSERT_EQ(rc, SQLITE_OK) << message;
+}
+
+std::string QueryTextRaw(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  std::string text;
+  if (sqlite3_open(path.c_str(), &db) == SQLITE_OK) {
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK && sqlite3_step(stmt) == SQLITE_ROW) {
+      text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+    }
+    sqlite3_finalize(stmt);
+  }
+  sqlite3_close(db);
+  return text;
+}
+
+TEST(SqliteStore, ReopeningKeepsEverything) {
+  TempDir dir;
+  const std::string path = dir.path() + "/meta.db";
+  int64_t grant_id = 0;
+  {
+    auto store = OpenSqliteStore(path);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    auto txn = (*store)->Begin();
+    ASSERT_TRUE(txn.ok());
+    ASSERT_TRUE((*txn)->CreateRole(MakeRole("analyst")).ok());
+    ASSERT_TRUE((*txn)->CreateDatabase(MakeDatabase("sales")).ok());
+    ASSERT_TRUE((*txn)->CreateTable(MakeTable("sales", "orders")).ok());
+    auto id = (*txn)->AddGrant(MakeGrant("analyst", "sales", "orders"));
+    ASSERT_TRUE(id.ok());
+    grant_id = *id;
+    ASSERT_TRUE((*txn)->AppendAudit(MakeRecord("grant")).ok());
+    ASSERT_TRUE((*txn)->Commit().ok());
+    ASSERT_TRUE((*store)->AppendAudit({MakeRecord("query")}).ok());
+  }
+  auto store = OpenSqliteStore(path);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  auto state = (*store)->Load();
+  ASSERT_TRUE(state.ok());
+  EXPECT_EQ(state->version, 1);
+  EXPECT_EQ(RoleNames(*state), std::vector<std::string>{"analyst"});
+  EXPECT_EQ(TableNames(*state), std::vector<std::string>{"sales.orders"});
+  ASSERT_EQ(state->grants.size(), 1u);
+  EXPECT_EQ(state->grants[0].id, grant_id);
+  EXPECT_TRUE(state->grants[0].SameAs(MakeGrant("analyst", "sales", "orders")));
+  auto records = (*store)->ReadAudit(0, 10);
+  ASSERT_TRUE(records.ok());
+  ASSERT_EQ(records->size(), 2u);
+  EXPECT_EQ((*records)[0].action, "grant");
+  EXPECT_EQ((*records)[1].action, "query");
+
+  // Cascades still hold after reopening: foreign keys are per connection.
+  auto txn = (*store)->Begin();
+  ASSERT_TRUE(txn.ok());
+  ASSERT_TRUE((*txn)->DeleteRole("analyst").ok());
+  ASSERT_TRUE((*txn)->Commit().ok());
+  EXPECT_TRUE((*store)->Load()->grants.empty());
+}
+
+TEST(SqliteStore, UsesWalJournal) {
+  TempDir dir;
+  const std::string path = dir.path() + "/meta.db";
+  {
+    auto store = OpenSqliteStore(path);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+  }
+  EXPECT_EQ(QueryTextRaw(path, "PRAGMA journal_mode"), "wal");
+  EXPECT_EQ(QueryTextRaw(path, "PRAGMA user_version"), "1");
+}
+
+TEST(SqliteStore, RefusesNewerSchemaVersion) {
+  TempDir dir;
+  const std::string path = dir.path() + "/meta.db";
+  {
+    auto store = OpenSqliteStore(path);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+  }
+  ExecRaw(path, "PRAGMA user_version = 999");
+  auto store = OpenSqliteStore(path);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(store.status().message().find("999"), std::string::npos) << store.status().message();
+}
+
+TEST(SqliteStore, UnopenablePathIsIoError) {
+  TempDir dir;
+  auto store = OpenSqliteStore(dir.path() + "/missing/dir/meta.db");
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), StatusCode::kIoError);
+}
+
+}  // namespace
+}  // namespace weir::store

@@ -23,7 +23,7 @@ deps:
 $(BUILD)/build.ninja:
 	cmake -S . -B $(BUILD) $(CMAKE_FLAGS) -DDUCKDB_ROOT=$$(scripts/duckdb.sh)
 
-build: $(BUILD)/build.ninja
+build: deps $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j $(JOBS)
 
 test: build
@@ -36,13 +36,13 @@ unit-test: build
 e2e-test: build
 	python3 -m pytest -q tests/e2e
 
-demo: deps build
+demo: build
 	$(BUILD)/weir demo
 
 build-asan/build.ninja:
 	cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DWEIR_SANITIZE=ON -DWEIR_BUILD_BENCH=OFF -DDUCKDB_ROOT=$$(scripts/duckdb.sh)
 
-asan: build-asan/build.ninja
+asan: deps build-asan/build.ninja
 	cmake --build build-asan -j $(JOBS)
 
 asan-test: asan

@@ -10,9 +10,8 @@
 #include <cstring>
 #include <filesystem>
 #include <iterator>
-#include <utility>
-
 #include <nlohmann/json.hpp>
+#include <utility>
 
 #include "store/store.h"
 
@@ -27,9 +26,7 @@ constexpr size_t kMaxBatch = 4096;
 // Chunk size for scanning the file backwards at Open().
 constexpr off_t kScanChunk = 64 * 1024;
 
-Status ErrnoError(const std::string& what, int error) {
-  return Status::IoError(what + ": " + std::strerror(error));
-}
+Status ErrnoError(const std::string& what, int error) { return Status::IoError(what + ": " + std::strerror(error)); }
 
 // Statements may hold bytes that are not UTF-8; replace them rather than
 // let dump() throw.

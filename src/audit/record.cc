@@ -25,8 +25,8 @@ std::string FormatTime(int64_t time_us) {
   std::tm tm{};
   if (gmtime_r(&t, &tm) == nullptr) return "";
   char buf[64];
-  std::snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%06lldZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<long long>(micros));
+  std::snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%06lldZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<long long>(micros));
   return buf;
 }
 
@@ -41,7 +41,8 @@ bool GetInt(const nlohmann::json& json, const char* key, int64_t* out) {
   auto it = json.find(key);
   // Unsigned values above INT64_MAX would wrap; refuse them.
   if (it == json.end() || !it->is_number_integer()) return false;
-  if (it->is_number_unsigned() && it->get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) return false;
+  constexpr auto kMax = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
+  if (it->is_number_unsigned() && it->get<uint64_t>() > kMax) return false;
   *out = it->get<int64_t>();
   return true;
 }

@@ -34,6 +34,10 @@ class SessionState : public duckdb::ClientContextState {
   const std::set<std::string>& tables_read() const { return tables_read_; }
   const std::set<std::string>& columns_read() const { return columns_read_; }
 
+  // DuckDB calls OnFinalizePrepare only when some state may request a
+  // rebind; the plan gate must always run, so this says yes (it never
+  // actually requests one).
+  bool CanRequestRebind() override { return true; }
   duckdb::RebindQueryInfo OnFinalizePrepare(duckdb::ClientContext& context, duckdb::PreparedStatementData& prepared,
                                             duckdb::PreparedStatementMode mode) override;
 

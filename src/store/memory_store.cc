@@ -76,8 +76,8 @@ class MemoryTransaction final : public Transaction {
   Status DeleteDatabase(const std::string& name) override {
     WEIR_RETURN_IF_ERROR(CheckOpen());
     auto& databases = state_.metadata.databases;
-    auto it = std::find_if(databases.begin(), databases.end(),
-                           [&](const catalog::Database& d) { return d.name == name; });
+    auto it =
+        std::find_if(databases.begin(), databases.end(), [&](const catalog::Database& d) { return d.name == name; });
     if (it == databases.end()) return Status::NotFound("database '" + name + "' does not exist");
     const auto& tables = state_.metadata.tables;
     if (std::any_of(tables.begin(), tables.end(), [&](const catalog::Table& t) { return t.database == name; })) {
@@ -118,9 +118,8 @@ class MemoryTransaction final : public Transaction {
       return Status::NotFound("role '" + grant.role + "' does not exist");
     }
     const auto& tables = state_.metadata.tables;
-    if (std::none_of(tables.begin(), tables.end(), [&](const catalog::Table& t) {
-          return t.database == grant.database && t.name == grant.table;
-        })) {
+    if (std::none_of(tables.begin(), tables.end(),
+                     [&](const catalog::Table& t) { return t.database == grant.database && t.name == grant.table; })) {
       return Status::NotFound("table '" + grant.database + "." + grant.table + "' does not exist");
     }
     access::Grant stored = grant;

@@ -22,12 +22,11 @@
 #include <limits>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "store/store.h"
 
@@ -128,8 +127,7 @@ class Statement {
     return Statement(db, stmt);
   }
 
-  Statement(Statement&& other) noexcept
-      : db_(other.db_), stmt_(std::exchange(other.stmt_, nullptr)), rc_(other.rc_) {}
+  Statement(Statement&& other) noexcept : db_(other.db_), stmt_(std::exchange(other.stmt_, nullptr)), rc_(other.rc_) {}
   Statement& operator=(Statement&&) = delete;
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
@@ -168,7 +166,6 @@ class Statement {
   int rc() const { return rc_; }
 
   int64_t Int(int column) const { return sqlite3_column_int64(stmt_, column); }
-  bool IsNull(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
   std::string Text(int column) const {
     const unsigned char* text = sqlite3_column_text(stmt_, column);
     int size = sqlite3_column_bytes(stmt_, column);
@@ -283,8 +280,8 @@ Result<MetadataState> LoadState(sqlite3* db) {
   {
     WEIR_ASSIGN_OR_RETURN(
         Statement stmt,
-        Statement::Prepare(db,
-                           R"(SELECT "database", name, location, format, columns FROM tables ORDER BY "database", name)"));
+        Statement::Prepare(
+            db, R"(SELECT "database", name, location, format, columns FROM tables ORDER BY "database", name)"));
     while (true) {
       WEIR_ASSIGN_OR_RETURN(bool row, stmt.Step());
       if (!row) break;
@@ -327,11 +324,10 @@ Result<MetadataState> LoadState(sqlite3* db) {
 class AuditWriter {
  public:
   static Result<AuditWriter> Prepare(sqlite3* db) {
-    WEIR_ASSIGN_OR_RETURN(
-        Statement insert,
-        Statement::Prepare(db,
-                           "INSERT INTO audit (time_us, kind, actor, role, action, decision, record) "
-                           "VALUES (?, ?, ?, ?, ?, ?, '')"));
+    WEIR_ASSIGN_OR_RETURN(Statement insert,
+                          Statement::Prepare(db,
+                                             "INSERT INTO audit (time_us, kind, actor, role, action, decision, record) "
+                                             "VALUES (?, ?, ?, ?, ?, ?, '')"));
     WEIR_ASSIGN_OR_RETURN(Statement update, Statement::Prepare(db, "UPDATE audit SET record = ? WHERE seq = ?"));
     return AuditWriter(db, std::move(insert), std::move(update));
   }
@@ -437,7 +433,8 @@ class SqliteTransaction final : public Transaction {
 
   Status CreateRole(const iam::Role& role) override {
     WEIR_RETURN_IF_ERROR(CheckOpen());
-    WEIR_ASSIGN_OR_RETURN(Statement stmt, Statement::Prepare(db_, "INSERT INTO roles (name, description) VALUES (?, ?)"));
+    WEIR_ASSIGN_OR_RETURN(Statement stmt,
+                          Statement::Prepare(db_, "INSERT INTO roles (name, description) VALUES (?, ?)"));
     WEIR_RETURN_IF_ERROR(stmt.Bind(role.name, role.description));
     Status status = stmt.Run();
     if (stmt.rc() == SQLITE_CONSTRAINT_PRIMARYKEY) {
@@ -487,8 +484,8 @@ class SqliteTransaction final : public Transaction {
     WEIR_RETURN_IF_ERROR(CheckOpen());
     WEIR_ASSIGN_OR_RETURN(
         Statement stmt,
-        Statement::Prepare(db_,
-                           R"(INSERT INTO tables ("database", name, location, format, columns) VALUES (?, ?, ?, ?, ?))"));
+        Statement::Prepare(
+            db_, R"(INSERT INTO tables ("database", name, location, format, columns) VALUES (?, ?, ?, ?, ?))"));
     WEIR_RETURN_IF_ERROR(stmt.Bind(table.database, table.name, table.location,
                                    std::string(catalog::FormatName(table.format)), ColumnsToJson(table.columns)));
     Status status = stmt.Run();

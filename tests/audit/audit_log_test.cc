@@ -1,8 +1,7 @@
 #include "audit/audit_log.h"
 
-#include <stdlib.h>
-
 #include <gtest/gtest.h>
+#include <stdlib.h>
 
 #include <chrono>
 #include <filesystem>
@@ -200,8 +199,8 @@ TEST(AuditLog, OpenExportsCommittedButUnexportedRecords) {
     ASSERT_TRUE(log->Flush().ok());
   }
   // As if the process died between the store commit and the export.
-  ASSERT_TRUE(store->AppendAudit({QueryRecord("committed, not exported 1"), QueryRecord("committed, not exported 2")})
-                  .ok());
+  ASSERT_TRUE(
+      store->AppendAudit({QueryRecord("committed, not exported 1"), QueryRecord("committed, not exported 2")}).ok());
   ASSERT_EQ(ReadLines(path).size(), 1u);
 
   auto log = OpenLog(store.get(), dir.path());

@@ -1,9 +1,8 @@
 #include "store/store.h"
 
+#include <gtest/gtest.h>
 #include <sqlite3.h>
 #include <stdlib.h>
-
-#include <gtest/gtest.h>
 
 #include <filesystem>
 #include <functional>

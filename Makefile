@@ -49,7 +49,7 @@ asan-test: asan
 	cd build-asan && ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j $(JOBS)
 
 bench: build
-	python3 bench/governed_scan.py --weir $(BUILD)/weir
+	$(BUILD)/bench/governed_scan_bench --dir $(BUILD)/bench-data
 
 format:
 	clang-format -i $(SOURCES)

@@ -100,8 +100,8 @@ Result<std::vector<catalog::Column>> InferColumns(const std::vector<std::string>
       reader = "read_csv";
       named["header"] = duckdb::Value::BOOLEAN(true);
     }
-    auto relation = connection.TableFunction(
-        reader, {duckdb::Value::LIST(duckdb::LogicalType::VARCHAR, std::move(values))}, named);
+    auto relation =
+        connection.TableFunction(reader, {duckdb::Value::LIST(duckdb::LogicalType::VARCHAR, std::move(values))}, named);
     std::vector<catalog::Column> columns;
     for (const auto& def : relation->Columns()) {
       columns.push_back({def.Name(), def.Type().ToString(), false});
@@ -123,10 +123,9 @@ Status Admin::CreateRole(const std::string& name, const std::string& description
 }
 
 Status Admin::DeleteRole(const std::string& name) {
-  return InTransaction(dir_, actor_, "delete_role", {{"role", name}},
-                       [&](store::Transaction& txn, const store::MetadataState&, nlohmann::json&) {
-                         return txn.DeleteRole(name);
-                       });
+  return InTransaction(
+      dir_, actor_, "delete_role", {{"role", name}},
+      [&](store::Transaction& txn, const store::MetadataState&, nlohmann::json&) { return txn.DeleteRole(name); });
 }
 
 Status Admin::CreateDatabase(const std::string& name, const std::string& description) {
@@ -173,16 +172,16 @@ Result<catalog::Table> Admin::RegisterTable(const std::string& database, const s
                            {"location", result.location},
                            {"format", catalog::FormatName(format)},
                            {"columns", columns.size()}};
-  WEIR_RETURN_IF_ERROR(InTransaction(
-      dir_, actor_, "register_table", detail,
-      [&](store::Transaction& txn, const store::MetadataState& state, nlohmann::json& d) -> Status {
-        if (!HasDatabase(state, database)) {
-          if (!create_database) return Status::NotFound("database " + database + " does not exist");
-          WEIR_RETURN_IF_ERROR(txn.CreateDatabase({database, ""}));
-          d["created_database"] = true;
-        }
-        return txn.CreateTable(result);
-      }));
+  WEIR_RETURN_IF_ERROR(
+      InTransaction(dir_, actor_, "register_table", detail,
+                    [&](store::Transaction& txn, const store::MetadataState& state, nlohmann::json& d) -> Status {
+                      if (!HasDatabase(state, database)) {
+                        if (!create_database) return Status::NotFound("database " + database + " does not exist");
+                        WEIR_RETURN_IF_ERROR(txn.CreateDatabase({database, ""}));
+                        d["created_database"] = true;
+                      }
+                      return txn.CreateTable(result);
+                    }));
   return result;
 }
 

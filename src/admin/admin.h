@@ -32,8 +32,7 @@ class Admin {
   // files; Hive-style `key=value` folders become partition columns. Creates
   // the database when `create_database` and it is missing.
   Result<catalog::Table> RegisterTable(const std::string& database, const std::string& table,
-                                       const std::string& location, catalog::TableFormat format,
-                                       bool create_database);
+                                       const std::string& location, catalog::TableFormat format, bool create_database);
   Status DropTable(const std::string& database, const std::string& table);
 
   // Grants SELECT on database.table to role over all columns, an include

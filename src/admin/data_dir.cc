@@ -2,12 +2,13 @@
 
 #include <fcntl.h>
 #include <pwd.h>
-#include <sys/file.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+
+#include <sys/file.h>
 
 #include "access/snapshot.h"
 #include "audit/audit_log.h"

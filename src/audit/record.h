@@ -11,14 +11,14 @@ namespace weir::audit {
 // One audit record. Admin changes are written in the same store transaction
 // as the change; query records are group-committed by audit::QueryAuditor.
 struct Record {
-  int64_t seq = 0;      // assigned by the store, strictly increasing
-  int64_t time_us = 0;  // microseconds since the Unix epoch
-  std::string kind;     // "admin" or "query"
-  std::string actor;    // who: a user name, or "local:<os user>" for a local administrator
+  int64_t seq = 0;              // assigned by the store, strictly increasing
+  int64_t time_us = 0;          // microseconds since the Unix epoch
+  std::string kind;             // "admin" or "query"
+  std::string actor;            // who: a user name, or "local:<os user>" for a local administrator
   std::string source_identity;  // the person behind the session (== actor until identities exist)
-  std::string role;     // the role the action ran as ("" for a local administrator's own changes)
-  std::string action;   // "create_role", "grant", "query", ...
-  std::string decision; // "allow", "deny" or "error"
+  std::string role;             // the role the action ran as ("" for a local administrator's own changes)
+  std::string action;           // "create_role", "grant", "query", ...
+  std::string decision;         // "allow", "deny" or "error"
   // Query records: the statement, what it read, and how it ended.
   std::string statement;
   std::vector<std::string> tables;   // "db.table"

@@ -33,9 +33,8 @@ bool IsValidName(const std::string& name) {
   if (name.empty() || name.size() > 255) return false;
   auto first = static_cast<unsigned char>(name[0]);
   if (!std::islower(first) && first != '_') return false;
-  return std::all_of(name.begin(), name.end(), [](unsigned char c) {
-    return std::islower(c) || std::isdigit(c) || c == '_' || c == '-';
-  });
+  return std::all_of(name.begin(), name.end(),
+                     [](unsigned char c) { return std::islower(c) || std::isdigit(c) || c == '_' || c == '-'; });
 }
 
 }  // namespace weir::catalog

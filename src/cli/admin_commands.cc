@@ -1,8 +1,8 @@
-#include <CLI/CLI.hpp>
-
 #include <cstdlib>
 #include <iostream>
 #include <sstream>
+
+#include <CLI/CLI.hpp>
 
 #include "access/snapshot.h"
 #include "admin/admin.h"
@@ -70,8 +70,7 @@ void AddGrantOptions(CLI::App* command, GrantArgs& args) {
   command->add_option("--role", args.role, "Role receiving the permission")->required();
   command->add_option("--table", args.table, "DATABASE.TABLE")->required();
   auto* include = command->add_option("--columns", args.columns, "Only these columns (comma-separated)");
-  command->add_option("--exclude-columns", args.exclude, "All columns but these (comma-separated)")
-      ->excludes(include);
+  command->add_option("--exclude-columns", args.exclude, "All columns but these (comma-separated)")->excludes(include);
 }
 
 access::ColumnScope ScopeOf(const GrantArgs& args, std::vector<std::string>* columns) {
@@ -94,7 +93,8 @@ void AddAdminCommands(CLI::App& app, GlobalOptions& options) {
   AddDataDirOption(init, options);
   init->callback([&options] {
     Status status = admin::DataDir::Init(options.data_dir);
-    if (status.ok()) std::cout << "initialized " << options.data_dir << " (lake root " << options.data_dir << "/lake)\n";
+    if (status.ok())
+      std::cout << "initialized " << options.data_dir << " (lake root " << options.data_dir << "/lake)\n";
     Finish(status);
   });
 

@@ -1,8 +1,8 @@
-#include <CLI/CLI.hpp>
-
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+
+#include <CLI/CLI.hpp>
 
 #include "access/snapshot.h"
 #include "admin/admin.h"
@@ -64,8 +64,8 @@ int RunDemo(const std::string& path) {
   auto& data_dir = **dir;
   if (fresh) {
     admin::Admin admin(&data_dir, admin::LocalActor());
-    Status status = admin.RegisterTable("shop", "customers", "shop/customers", catalog::TableFormat::kParquet, true)
-                        .status();
+    Status status =
+        admin.RegisterTable("shop", "customers", "shop/customers", catalog::TableFormat::kParquet, true).status();
     if (status.ok()) {
       status = admin.RegisterTable("shop", "orders", "shop/orders", catalog::TableFormat::kParquet, false).status();
     }
@@ -99,8 +99,9 @@ int RunDemo(const std::string& path) {
       {"analyst", "SELECT * FROM shop.customers ORDER BY customer_id LIMIT 5", "SELECT * narrows to the grant"},
       {"analyst", "SELECT email FROM shop.customers", "an excluded column fails as if it did not exist"},
       {"analyst", "SELECT count(*) FROM shop.orders", "an ungranted table is denied"},
-      {"auditor", "SELECT region, count(*) AS orders, sum(amount) AS total FROM shop.orders GROUP BY region ORDER BY "
-                  "region",
+      {"auditor",
+       "SELECT region, count(*) AS orders, sum(amount) AS total FROM shop.orders GROUP BY region ORDER BY "
+       "region",
        "auditor reads orders (Hive-partitioned by region)"},
       {"auditor", "SELECT * FROM read_parquet('" + data_dir.lake_root() + "/shop/customers/part-0.parquet')",
        "files are reachable only through the catalog"},

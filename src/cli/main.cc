@@ -1,7 +1,7 @@
-#include <CLI/CLI.hpp>
-
 #include <cstdio>
 #include <iostream>
+
+#include <CLI/CLI.hpp>
 
 #include "admin/data_dir.h"
 #include "cli/commands.h"

@@ -1,9 +1,9 @@
 #include <unistd.h>
 
-#include <CLI/CLI.hpp>
-
 #include <cstdlib>
 #include <iostream>
+
+#include <CLI/CLI.hpp>
 
 #include "access/snapshot.h"
 #include "admin/data_dir.h"

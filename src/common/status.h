@@ -13,19 +13,19 @@ namespace weir {
 // aclcheck_error idea): every denial is kPermissionDenied → 42501.
 enum class StatusCode {
   kOk,
-  kInvalidArgument,     // bad input from a user: flags, names, documents
-  kSyntaxError,         // SQL that does not parse
-  kNotFound,            // a named object does not exist (admin paths only)
-  kAlreadyExists,       // creating what is there
-  kPermissionDenied,    // a denial, or an object the caller cannot see
-  kUndefinedColumn,     // a missing or hidden column
-  kUndefinedDatabase,   // a missing or hidden database (USE, startup database)
-  kFeatureNotSupported, // valid SQL Weir refuses to run (not a denial)
-  kFailedPrecondition,  // state forbids it: data directory locked, not initialized
-  kDataError,           // a runtime error in a query (cast, division, error())
-  kIoError,             // the file system or the store failed
-  kInternal,            // our own bug
-  kCancelled,           // interrupted on request
+  kInvalidArgument,      // bad input from a user: flags, names, documents
+  kSyntaxError,          // SQL that does not parse
+  kNotFound,             // a named object does not exist (admin paths only)
+  kAlreadyExists,        // creating what is there
+  kPermissionDenied,     // a denial, or an object the caller cannot see
+  kUndefinedColumn,      // a missing or hidden column
+  kUndefinedDatabase,    // a missing or hidden database (USE, startup database)
+  kFeatureNotSupported,  // valid SQL Weir refuses to run (not a denial)
+  kFailedPrecondition,   // state forbids it: data directory locked, not initialized
+  kDataError,            // a runtime error in a query (cast, division, error())
+  kIoError,              // the file system or the store failed
+  kInternal,             // our own bug
+  kCancelled,            // interrupted on request
 };
 
 // Returns the PostgreSQL SQLSTATE for `code`.
@@ -74,7 +74,7 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}        // NOLINT: implicit by design
+  Result(T value) : v_(std::move(value)) {}         // NOLINT: implicit by design
   Result(Status status) : v_(std::move(status)) {}  // NOLINT: implicit by design
 
   bool ok() const { return std::holds_alternative<T>(v_); }
@@ -100,15 +100,14 @@ class [[nodiscard]] Result {
 #define WEIR_CONCAT(a, b) WEIR_CONCAT_INNER(a, b)
 
 // Returns the Status from the enclosing function when `expr` is an error.
-#define WEIR_RETURN_IF_ERROR(expr)          \
-  do {                                      \
-    ::weir::Status weir_status_ = (expr);   \
+#define WEIR_RETURN_IF_ERROR(expr)               \
+  do {                                           \
+    ::weir::Status weir_status_ = (expr);        \
     if (!weir_status_.ok()) return weir_status_; \
   } while (0)
 
 // `WEIR_ASSIGN_OR_RETURN(auto x, F())`: binds the value or returns the error.
-#define WEIR_ASSIGN_OR_RETURN(lhs, expr) \
-  WEIR_ASSIGN_OR_RETURN_IMPL(WEIR_CONCAT(weir_result_, __LINE__), lhs, expr)
+#define WEIR_ASSIGN_OR_RETURN(lhs, expr) WEIR_ASSIGN_OR_RETURN_IMPL(WEIR_CONCAT(weir_result_, __LINE__), lhs, expr)
 #define WEIR_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
   auto tmp = (expr);                               \
   if (!tmp.ok()) return tmp.status();              \

@@ -121,12 +121,10 @@ Result<std::unique_ptr<RowStream>> Connection::Run(std::unique_ptr<duckdb::SQLSt
     if (!catalog.empty() || database.empty()) {
       std::string shown = (catalog.empty() ? "" : catalog + ".") + (schema.empty() ? "" : schema + ".") + table;
       return Status::PermissionDenied("permission denied for table " + shown + ", or it does not exist" +
-                                      (database.empty() ? " (no database selected: USE one or qualify the name)"
-                                                        : ""));
+                                      (database.empty() ? " (no database selected: USE one or qualify the name)" : ""));
     }
     WEIR_ASSIGN_OR_RETURN(access::TableAccess access, snapshot.Resolve(role_, database, table));
-    WEIR_ASSIGN_OR_RETURN(ListedFiles listed,
-                          ListTableFiles(lake_root_, access.table->location, access.table->format));
+    WEIR_ASSIGN_OR_RETURN(ListedFiles listed, ListTableFiles(lake_root_, access.table->location, access.table->format));
     ScanSpec spec;
     spec.qualified_name = access.table->QualifiedName();
     spec.format = access.table->format;

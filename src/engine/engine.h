@@ -59,8 +59,8 @@ struct ReadSet {
 };
 
 struct EngineOptions {
-  std::string lake_root;  // absolute; the only directory DuckDB may read
-  std::string temp_root;  // absolute; each role instance spills into its own subdirectory
+  std::string lake_root;           // absolute; the only directory DuckDB may read
+  std::string temp_root;           // absolute; each role instance spills into its own subdirectory
   int64_t memory_limit_bytes = 0;  // per role instance; 0 = DuckDB's default share
   int threads = 0;                 // per role instance; 0 = DuckDB's default
 };

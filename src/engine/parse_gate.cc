@@ -32,7 +32,9 @@ const std::set<std::string> kDeniedScalarFunctions = {
     "current_setting", "getvariable", "write_log", "nextval", "currval", "setval", "json_execute_serialized_sql",
 };
 
-Status Refuse(const std::string& what) { return Status::PermissionDenied("permission denied: " + what + " is not allowed"); }
+Status Refuse(const std::string& what) {
+  return Status::PermissionDenied("permission denied: " + what + " is not allowed");
+}
 
 class Walker {
  public:

@@ -1,9 +1,9 @@
 #include "engine/secure_scan.h"
 
-#include <sys/stat.h>
-
 #include <algorithm>
 #include <filesystem>
+
+#include <sys/stat.h>
 
 #include "duckdb.hpp"
 #include "duckdb/catalog/catalog.hpp"
@@ -56,8 +56,7 @@ struct SecureScanLocalState : public LocalTableFunctionState {
 };
 
 duckdb::unique_ptr<FunctionData> Bind(ClientContext& context, duckdb::TableFunctionBindInput& input,
-                                      duckdb::vector<LogicalType>& return_types,
-                                      duckdb::vector<std::string>& names) {
+                                      duckdb::vector<LogicalType>& return_types, duckdb::vector<std::string>& names) {
   auto state = context.registered_state->Get<SessionState>(SessionState::kKey);
   const ScanSpec* spec = nullptr;
   if (state && state->armed() && input.inputs.size() == 1 && !input.inputs[0].IsNull()) {
@@ -73,8 +72,8 @@ duckdb::unique_ptr<FunctionData> Bind(ClientContext& context, duckdb::TableFunct
   auto result = duckdb::make_uniq<SecureScanBindData>();
   result->spec = *spec;
   const char* reader = spec->format == catalog::TableFormat::kCsv ? "read_csv" : "read_parquet";
-  auto& entry = duckdb::Catalog::GetEntry<duckdb::TableFunctionCatalogEntry>(context, SYSTEM_CATALOG, DEFAULT_SCHEMA,
-                                                                             reader);
+  auto& entry =
+      duckdb::Catalog::GetEntry<duckdb::TableFunctionCatalogEntry>(context, SYSTEM_CATALOG, DEFAULT_SCHEMA, reader);
   duckdb::vector<LogicalType> arg_types = {LogicalType::LIST(LogicalType::VARCHAR)};
   result->inner = entry.functions.GetFunctionByArguments(context, arg_types);
 
@@ -87,8 +86,7 @@ duckdb::unique_ptr<FunctionData> Bind(ClientContext& context, duckdb::TableFunct
   duckdb::vector<LogicalType> input_table_types;
   duckdb::vector<std::string> input_table_names;
   duckdb::TableFunctionBindInput inner_input(inner_inputs, named, input_table_types, input_table_names,
-                                             result->inner.function_info.get(), input.binder, result->inner,
-                                             input.ref);
+                                             result->inner.function_info.get(), input.binder, result->inner, input.ref);
   duckdb::vector<LogicalType> inner_types;
   duckdb::vector<std::string> inner_names;
   result->inner_bind = result->inner.bind(context, inner_input, inner_types, inner_names);
@@ -137,8 +135,8 @@ duckdb::unique_ptr<GlobalTableFunctionState> InitGlobal(ClientContext& context, 
   // preserves, so they pass through unchanged. Without a row predicate their
   // order relative to it does not matter; the lake-permissions work applies
   // the predicate first and re-checks non-leakproof filters after it.
-  TableFunctionInitInput inner_input(bind.inner_bind.get(), result->inner_columns, input.projection_ids,
-                                     input.filters, input.sample_options, input.op);
+  TableFunctionInitInput inner_input(bind.inner_bind.get(), result->inner_columns, input.projection_ids, input.filters,
+                                     input.sample_options, input.op);
   result->inner = bind.inner.init_global(context, inner_input);
   return std::move(result);
 }
@@ -149,8 +147,8 @@ duckdb::unique_ptr<LocalTableFunctionState> InitLocal(duckdb::ExecutionContext& 
   auto& global = global_state->Cast<SecureScanGlobalState>();
   auto result = duckdb::make_uniq<SecureScanLocalState>();
   if (bind.inner.init_local) {
-    TableFunctionInitInput inner_input(bind.inner_bind.get(), global.inner_columns, input.projection_ids,
-                                       input.filters, input.sample_options, input.op);
+    TableFunctionInitInput inner_input(bind.inner_bind.get(), global.inner_columns, input.projection_ids, input.filters,
+                                       input.sample_options, input.op);
     result->inner = bind.inner.init_local(context, inner_input, global.inner.get());
   }
   return std::move(result);

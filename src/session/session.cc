@@ -28,7 +28,8 @@ class TextResultSet : public ResultSet {
   Result<std::unique_ptr<duckdb::DataChunk>> Next() override {
     if (next_ >= rows_.size()) return std::unique_ptr<duckdb::DataChunk>();
     auto chunk = std::make_unique<duckdb::DataChunk>();
-    chunk->Initialize(duckdb::Allocator::DefaultAllocator(), duckdb::vector<duckdb::LogicalType>(types_.begin(), types_.end()));
+    chunk->Initialize(duckdb::Allocator::DefaultAllocator(),
+                      duckdb::vector<duckdb::LogicalType>(types_.begin(), types_.end()));
     size_t count = std::min<size_t>(rows_.size() - next_, STANDARD_VECTOR_SIZE);
     for (size_t r = 0; r < count; r++) {
       for (size_t c = 0; c < names_.size(); c++) chunk->SetValue(c, r, duckdb::Value(rows_[next_ + r][c]));
@@ -151,9 +152,8 @@ Status Session::Execute(const std::string& sql, const std::function<Status(State
   return Status::Ok();
 }
 
-Result<StatementResult> Session::Run(std::unique_ptr<duckdb::SQLStatement> statement,
-                                     const access::Snapshot& snapshot, std::vector<std::string>* tables,
-                                     std::vector<std::string>* columns) {
+Result<StatementResult> Session::Run(std::unique_ptr<duckdb::SQLStatement> statement, const access::Snapshot& snapshot,
+                                     std::vector<std::string>* tables, std::vector<std::string>* columns) {
   using duckdb::StatementType;
   if (statement->type == StatementType::SET_STATEMENT) {
     auto& set = statement->Cast<duckdb::SetStatement>();
@@ -199,8 +199,8 @@ Result<StatementResult> Session::Run(std::unique_ptr<duckdb::SQLStatement> state
           for (auto& d : snapshot.VisibleDatabases(identity_.role)) {
             for (auto& t : snapshot.VisibleTables(identity_.role, d)) rows.push_back({d, t});
           }
-          return StatementResult{
-              "SHOW", std::make_unique<TextResultSet>(std::vector<std::string>{"database", "name"}, rows)};
+          return StatementResult{"SHOW",
+                                 std::make_unique<TextResultSet>(std::vector<std::string>{"database", "name"}, rows)};
         }
         if (show.show_type == duckdb::ShowType::DESCRIBE && show.query &&
             show.query->type == duckdb::QueryNodeType::SELECT_NODE) {
@@ -244,9 +244,8 @@ Result<StatementResult> Session::Describe(const std::string& schema, const std::
     rows.push_back({column.name, column.type, "YES", "", "", column.partition ? "partition" : ""});
   }
   return StatementResult{
-      "DESCRIBE",
-      std::make_unique<TextResultSet>(
-          std::vector<std::string>{"column_name", "column_type", "null", "key", "default", "extra"}, rows)};
+      "DESCRIBE", std::make_unique<TextResultSet>(
+                      std::vector<std::string>{"column_name", "column_type", "null", "key", "default", "extra"}, rows)};
 }
 
 }  // namespace weir::session

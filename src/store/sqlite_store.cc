@@ -14,19 +14,19 @@
 // Store::AppendAudit() on the same store deadlocks (writers serialize on one
 // mutex). The Store must outlive its transactions.
 
-#include <sqlite3.h>
-
 #include <algorithm>
 #include <cstdint>
 #include <iterator>
 #include <limits>
 #include <memory>
 #include <mutex>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include <nlohmann/json.hpp>
+#include <sqlite3.h>
 
 #include "store/store.h"
 

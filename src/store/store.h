@@ -17,10 +17,10 @@ namespace weir::store {
 // at one consistent point. `version` increases with every committed change.
 struct MetadataState {
   int64_t version = 0;
-  std::vector<iam::Role> roles;                 // sorted by name
-  std::vector<catalog::Database> databases;     // sorted by name
-  std::vector<catalog::Table> tables;           // sorted by (database, name)
-  std::vector<access::Grant> grants;            // sorted by id
+  std::vector<iam::Role> roles;              // sorted by name
+  std::vector<catalog::Database> databases;  // sorted by name
+  std::vector<catalog::Table> tables;        // sorted by (database, name)
+  std::vector<access::Grant> grants;         // sorted by id
 };
 
 // A write transaction. Every change and its audit record go through one of

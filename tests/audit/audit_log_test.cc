@@ -1,6 +1,5 @@
 #include "audit/audit_log.h"
 
-#include <gtest/gtest.h>
 #include <stdlib.h>
 
 #include <chrono>
@@ -11,6 +10,8 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "store/store.h"
 

@@ -1,9 +1,9 @@
 #include "audit/record.h"
 
-#include <gtest/gtest.h>
-
 #include <string>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 namespace weir::audit {
 namespace {

@@ -1,7 +1,5 @@
 #include "store/store.h"
 
-#include <gtest/gtest.h>
-#include <sqlite3.h>
 #include <stdlib.h>
 
 #include <filesystem>
@@ -10,6 +8,9 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
 
 namespace weir::store {
 namespace {

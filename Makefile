@@ -7,6 +7,9 @@
 #   make format / make lint
 
 SHELL := /bin/bash
+# Let ccache share results between checkouts in different directories.
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := 1
 JOBS ?= $(shell nproc)
 BUILD ?= build
 BUILD_TYPE ?= RelWithDebInfo

@@ -29,7 +29,7 @@ bool ParseColumnScope(const std::string& text, ColumnScope* out) {
 
 bool Grant::SameAs(const Grant& other) const {
   return role == other.role && database == other.database && table == other.table && scope == other.scope &&
-         columns == other.columns;
+         columns == other.columns && filter == other.filter;
 }
 
 }  // namespace weir::access

@@ -14,7 +14,23 @@ enum class ColumnScope { kAll, kInclude, kExclude };
 const char* ColumnScopeName(ColumnScope scope);
 bool ParseColumnScope(const std::string& text, ColumnScope* out);
 
-// Role → SELECT on one table. Several grants on one table union.
+// A data cells filter, as in Lake Formation: a named view of one table that
+// limits the rows (a row filter expression, or all rows) and the columns
+// (all, an include list or an exclude list). Granting SELECT on a filter
+// gives row-, column- or cell-level access.
+struct DataFilter {
+  std::string database;
+  std::string table;
+  std::string name;
+  std::string row_filter;  // canonical text (access::RowFilterToSql); empty = all rows
+  ColumnScope scope = ColumnScope::kAll;
+  std::vector<std::string> columns;  // empty for kAll; sorted, unique otherwise
+
+  bool operator==(const DataFilter&) const = default;
+};
+
+// Role → SELECT on one table, directly (all rows; columns by scope) or
+// through a data cells filter on it. Several grants on one table union.
 struct Grant {
   int64_t id = 0;  // assigned by the store
   std::string role;
@@ -22,6 +38,7 @@ struct Grant {
   std::string table;
   ColumnScope scope = ColumnScope::kAll;
   std::vector<std::string> columns;  // empty for kAll; sorted, unique otherwise
+  std::string filter;                // a DataFilter of this table; then scope is kAll and columns empty
 
   // Same role, table, scope and columns (ignores id).
   bool SameAs(const Grant& other) const;

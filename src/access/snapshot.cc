@@ -16,7 +16,20 @@ Snapshot::Snapshot(const store::MetadataState& state)
       roles_(state.roles),
       databases_(state.databases),
       tables_(state.tables),
-      grants_(state.grants) {
+      grants_(state.grants),
+      filters_(state.filters) {
+  for (const auto& f : filters_) {
+    std::string key = f.database + "." + f.table + "." + f.name;
+    filter_index_[key] = &f;
+    if (f.row_filter.empty()) {
+      filter_rows_[key] = std::nullopt;
+      continue;
+    }
+    // A stored filter that no longer parses (a corrupted store) is left out:
+    // a grant on it then admits nothing (fail closed).
+    auto parsed = ParseRowFilter(f.row_filter);
+    if (parsed.ok()) filter_rows_[key] = std::move(parsed).value();
+  }
   for (size_t i = 0; i < tables_.size(); i++) {
     table_index_[tables_[i].QualifiedName()] = i;
   }
@@ -44,6 +57,24 @@ std::string Snapshot::TableDeniedMessage(const std::string& database, const std:
   return "permission denied for table " + database + "." + table + ", or it does not exist";
 }
 
+namespace {
+
+// The OR of `parts` (nullopt when any part is nullopt: all rows).
+std::optional<FilterExpr> AnyOf(const std::vector<const std::optional<FilterExpr>*>& parts) {
+  std::vector<FilterExpr> children;
+  for (const auto* p : parts) {
+    if (!p->has_value()) return std::nullopt;
+    if (std::find(children.begin(), children.end(), **p) == children.end()) children.push_back(**p);
+  }
+  if (children.size() == 1) return children[0];
+  FilterExpr any;
+  any.kind = FilterExpr::Kind::kOr;
+  any.children = std::move(children);
+  return any;
+}
+
+}  // namespace
+
 Result<TableAccess> Snapshot::Resolve(const std::string& role, const std::string& database,
                                       const std::string& table) const {
   const catalog::Table* t = FindTable(database, table);
@@ -55,34 +86,55 @@ Result<TableAccess> Snapshot::Resolve(const std::string& role, const std::string
   if (grant_it == role_it->second.end()) {
     return Status::PermissionDenied(TableDeniedMessage(database, table));
   }
-  // Several grants union: a column is visible when any grant covers it.
-  std::vector<bool> visible(t->columns.size(), false);
-  for (size_t gi : grant_it->second) {
-    const Grant& g = grants_[gi];
-    for (size_t c = 0; c < t->columns.size(); c++) {
-      const std::string& name = t->columns[c].name;
-      bool listed = std::find(g.columns.begin(), g.columns.end(), name) != g.columns.end();
-      switch (g.scope) {
-        case ColumnScope::kAll:
-          visible[c] = true;
-          break;
-        case ColumnScope::kInclude:
-          visible[c] = visible[c] || listed;
-          break;
-        case ColumnScope::kExclude:
-          visible[c] = visible[c] || !listed;
-          break;
-      }
-    }
-  }
+  // One part per grant: the rows it covers and the columns it includes.
+  struct Part {
+    const std::optional<FilterExpr>* rows;
+    std::vector<bool> columns;
+  };
+  static const std::optional<FilterExpr> kAllRows;
+  std::vector<Part> parts;
   TableAccess access;
   access.table = t;
-  for (size_t c = 0; c < visible.size(); c++) {
-    if (visible[c]) access.visible_columns.push_back(c);
+  for (size_t gi : grant_it->second) {
+    const Grant& g = grants_[gi];
+    ColumnScope scope = g.scope;
+    const std::vector<std::string>* listed = &g.columns;
+    const std::optional<FilterExpr>* rows = &kAllRows;
+    if (!g.filter.empty()) {
+      std::string key = t->QualifiedName() + "." + g.filter;
+      auto f = filter_index_.find(key);
+      auto parsed = filter_rows_.find(key);
+      if (f == filter_index_.end() || parsed == filter_rows_.end()) continue;
+      scope = f->second->scope;
+      listed = &f->second->columns;
+      rows = &parsed->second;
+      access.sources.push_back("filter " + g.filter);
+    } else {
+      access.sources.push_back(scope == ColumnScope::kAll ? "table" : std::string(ColumnScopeName(scope)) + " columns");
+    }
+    Part part{rows, std::vector<bool>(t->columns.size(), false)};
+    for (size_t c = 0; c < t->columns.size(); c++) {
+      bool in_list = std::find(listed->begin(), listed->end(), t->columns[c].name) != listed->end();
+      part.columns[c] = scope == ColumnScope::kAll || (scope == ColumnScope::kInclude ? in_list : !in_list);
+    }
+    parts.push_back(std::move(part));
+  }
+  std::vector<const std::optional<FilterExpr>*> all_rows;
+  for (const auto& p : parts) all_rows.push_back(p.rows);
+  for (size_t c = 0; c < t->columns.size(); c++) {
+    std::vector<const std::optional<FilterExpr>*> covering;
+    for (const auto& p : parts) {
+      if (p.columns[c]) covering.push_back(p.rows);
+    }
+    if (covering.empty()) continue;
+    access.visible_columns.push_back(c);
+    // Covered by every grant: the row predicate already says it all.
+    access.cell_conditions.push_back(covering.size() == parts.size() ? std::nullopt : AnyOf(covering));
   }
   if (access.visible_columns.empty()) {
     return Status::PermissionDenied(TableDeniedMessage(database, table));
   }
+  access.row_predicate = AnyOf(all_rows);
   return access;
 }
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "access/grant.h"
+#include "access/row_filter.h"
 #include "catalog/catalog.h"
 #include "common/status.h"
 #include "iam/role.h"
@@ -18,12 +19,24 @@ struct MetadataState;
 
 namespace weir::access {
 
-// What one role may read of one table: the permitted columns (indexes into
-// table->columns, in table order). Row predicates and cell conditions join
-// these in the lake-permissions work; until then every row is visible.
+// What one role may read of one table, combined from all its grants the way
+// Lake Formation combines them:
+//   - a column is visible when any grant (direct or through a data cells
+//     filter) includes it;
+//   - a row exists for the role when it satisfies any grant's row filter; a
+//     grant on all rows wins (no predicate);
+//   - a visible column's cell is visible in a row when any grant including
+//     that column covers the row; elsewhere the cell reads as NULL.
 struct TableAccess {
   const catalog::Table* table = nullptr;  // owned by the Snapshot
-  std::vector<size_t> visible_columns;
+  std::vector<size_t> visible_columns;    // indexes into table->columns, in table order
+  // Rows outside it do not exist for the role; nullopt = every row.
+  std::optional<FilterExpr> row_predicate;
+  // One entry per visible column: the cell's visibility condition, evaluated
+  // on rows that pass row_predicate; nullopt = always visible.
+  std::vector<std::optional<FilterExpr>> cell_conditions;
+  // The grants that produced this access: "table", "columns(...)", "filter NAME".
+  std::vector<std::string> sources;
 
   bool ColumnVisible(size_t index) const;
 };
@@ -55,6 +68,7 @@ class Snapshot {
   const std::vector<iam::Role>& roles() const { return roles_; }
   const std::vector<catalog::Table>& tables() const { return tables_; }
   const std::vector<Grant>& grants() const { return grants_; }
+  const std::vector<DataFilter>& filters() const { return filters_; }
 
   // The message every invisible table shares.
   static std::string TableDeniedMessage(const std::string& database, const std::string& table);
@@ -65,6 +79,11 @@ class Snapshot {
   std::vector<catalog::Database> databases_;
   std::vector<catalog::Table> tables_;
   std::vector<Grant> grants_;
+  std::vector<DataFilter> filters_;
+  // "db.table.filter" → the parsed row filter (nullopt = all rows). A stored
+  // filter that no longer parses is absent, so grants on it admit nothing.
+  std::map<std::string, std::optional<FilterExpr>> filter_rows_;
+  std::map<std::string, const DataFilter*> filter_index_;
   // "db.table" → index into tables_.
   std::map<std::string, size_t> table_index_;
   // role → "db.table" → indexes into grants_.

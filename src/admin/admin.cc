@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <set>
 
+#include "access/row_filter.h"
 #include "admin/data_dir.h"
 #include "audit/audit_log.h"
 #include "duckdb.hpp"
@@ -76,12 +77,15 @@ Status CheckColumns(const catalog::Table& table, std::vector<std::string>* colum
 }
 
 nlohmann::json GrantDetail(const std::string& role, const std::string& db, const std::string& table,
-                           access::ColumnScope scope, const std::vector<std::string>& columns) {
-  return {{"role", role},
-          {"table", db + "." + table},
-          {"permission", "SELECT"},
-          {"columns", access::ColumnScopeName(scope)},
-          {"column_list", columns}};
+                           access::ColumnScope scope, const std::vector<std::string>& columns,
+                           const std::string& filter) {
+  nlohmann::json detail = {{"role", role},
+                           {"table", db + "." + table},
+                           {"permission", "SELECT"},
+                           {"columns", access::ColumnScopeName(scope)},
+                           {"column_list", columns}};
+  if (!filter.empty()) detail["filter"] = filter;
+  return detail;
 }
 
 // Reads a table's schema from its files with an unrestricted DuckDB (the
@@ -192,17 +196,59 @@ Status Admin::DropTable(const std::string& database, const std::string& table) {
                        });
 }
 
-Status Admin::Grant(const std::string& role, const std::string& database, const std::string& table,
-                    access::ColumnScope scope, std::vector<std::string> columns) {
+Status Admin::CreateFilter(const std::string& database, const std::string& table, const std::string& name,
+                           const std::string& row_filter, access::ColumnScope scope,
+                           std::vector<std::string> columns) {
+  WEIR_RETURN_IF_ERROR(CheckName("data filter", name));
+  nlohmann::json detail = {{"table", database + "." + table}, {"filter", name}};
   return InTransaction(
-      dir_, actor_, "grant", GrantDetail(role, database, table, scope, columns),
+      dir_, actor_, "create_data_filter", detail,
+      [&](store::Transaction& txn, const store::MetadataState& state, nlohmann::json& d) -> Status {
+        const catalog::Table* t = FindTable(state, database, table);
+        if (t == nullptr) return Status::NotFound("table " + database + "." + table + " does not exist");
+        WEIR_RETURN_IF_ERROR(CheckColumns(*t, &columns, scope));
+        access::DataFilter filter{database, table, name, "", scope, columns};
+        if (!row_filter.empty()) {
+          WEIR_ASSIGN_OR_RETURN(access::FilterExpr expr, access::ParseRowFilter(row_filter));
+          WEIR_RETURN_IF_ERROR(access::ValidateRowFilter(&expr, *t));
+          filter.row_filter = access::RowFilterToSql(expr);
+        }
+        d["row_filter"] = filter.row_filter.empty() ? "all rows" : filter.row_filter;
+        d["columns"] = access::ColumnScopeName(scope);
+        d["column_list"] = columns;
+        return txn.CreateFilter(filter);
+      });
+}
+
+Status Admin::DeleteFilter(const std::string& database, const std::string& table, const std::string& name) {
+  return InTransaction(dir_, actor_, "delete_data_filter", {{"table", database + "." + table}, {"filter", name}},
+                       [&](store::Transaction& txn, const store::MetadataState&, nlohmann::json&) {
+                         return txn.DeleteFilter(database, table, name);
+                       });
+}
+
+Status Admin::Grant(const std::string& role, const std::string& database, const std::string& table,
+                    access::ColumnScope scope, std::vector<std::string> columns, const std::string& filter) {
+  return InTransaction(
+      dir_, actor_, "grant", GrantDetail(role, database, table, scope, columns, filter),
       [&](store::Transaction& txn, const store::MetadataState& state, nlohmann::json& detail) -> Status {
         if (!HasRole(state, role)) return Status::NotFound("role " + role + " does not exist");
         const catalog::Table* t = FindTable(state, database, table);
         if (t == nullptr) return Status::NotFound("table " + database + "." + table + " does not exist");
+        if (!filter.empty()) {
+          if (scope != access::ColumnScope::kAll || !columns.empty()) {
+            return Status::InvalidArgument("a grant through a data filter takes its columns from the filter");
+          }
+          bool found = std::any_of(state.filters.begin(), state.filters.end(), [&](const access::DataFilter& f) {
+            return f.database == database && f.table == table && f.name == filter;
+          });
+          if (!found) {
+            return Status::NotFound("data filter " + filter + " does not exist on " + database + "." + table);
+          }
+        }
         WEIR_RETURN_IF_ERROR(CheckColumns(*t, &columns, scope));
         detail["column_list"] = columns;
-        access::Grant grant{0, role, database, table, scope, columns};
+        access::Grant grant{0, role, database, table, scope, columns, filter};
         for (const auto& g : state.grants) {
           if (g.SameAs(grant)) {
             detail["unchanged"] = true;
@@ -214,19 +260,18 @@ Status Admin::Grant(const std::string& role, const std::string& database, const 
 }
 
 Status Admin::Revoke(const std::string& role, const std::string& database, const std::string& table,
-                     access::ColumnScope scope, std::vector<std::string> columns) {
+                     access::ColumnScope scope, std::vector<std::string> columns, const std::string& filter) {
   return InTransaction(
-      dir_, actor_, "revoke", GrantDetail(role, database, table, scope, columns),
+      dir_, actor_, "revoke", GrantDetail(role, database, table, scope, columns, filter),
       [&](store::Transaction& txn, const store::MetadataState& state, nlohmann::json& detail) -> Status {
         std::sort(columns.begin(), columns.end());
         columns.erase(std::unique(columns.begin(), columns.end()), columns.end());
-        access::Grant wanted{0, role, database, table, scope, columns};
+        access::Grant wanted{0, role, database, table, scope, columns, filter};
+        bool everything = scope == access::ColumnScope::kAll && columns.empty() && filter.empty();
         std::vector<int64_t> ids;
         for (const auto& g : state.grants) {
           bool same_table = g.role == role && g.database == database && g.table == table;
-          if (same_table && (g.SameAs(wanted) || (scope == access::ColumnScope::kAll && columns.empty()))) {
-            ids.push_back(g.id);
-          }
+          if (same_table && (g.SameAs(wanted) || everything)) ids.push_back(g.id);
         }
         if (ids.empty()) {
           return Status::NotFound("role " + role + " holds no such SELECT grant on " + database + "." + table);

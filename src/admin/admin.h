@@ -35,16 +35,26 @@ class Admin {
                                        const std::string& location, catalog::TableFormat format, bool create_database);
   Status DropTable(const std::string& database, const std::string& table);
 
-  // Grants SELECT on database.table to role over all columns, an include
-  // list or an exclude list. Columns must exist. Granting what is already
-  // granted changes nothing and succeeds.
+  // Creates a data cells filter on database.table: `row_filter` in Lake
+  // Formation's PartiQL subset ("" = all rows), validated against the
+  // table's columns and types and stored in canonical form; columns by
+  // scope. kInvalidArgument (with the error's position) for a bad filter.
+  Status CreateFilter(const std::string& database, const std::string& table, const std::string& name,
+                      const std::string& row_filter, access::ColumnScope scope, std::vector<std::string> columns);
+  // kNotFound when absent; removes the grants on the filter too.
+  Status DeleteFilter(const std::string& database, const std::string& table, const std::string& name);
+
+  // Grants SELECT on database.table to role: over all columns, an include
+  // list or an exclude list; or, with `filter` set, through that data cells
+  // filter (scope must be kAll and columns empty). Columns must exist.
+  // Granting what is already granted changes nothing and succeeds.
   Status Grant(const std::string& role, const std::string& database, const std::string& table,
-               access::ColumnScope scope, std::vector<std::string> columns);
-  // Revokes the grant with exactly that scope and column list; with scope
-  // kAll, revokes every SELECT grant the role holds on the table.
-  // kNotFound when there is nothing to revoke.
+               access::ColumnScope scope, std::vector<std::string> columns, const std::string& filter = "");
+  // Revokes the grant with exactly that scope, column list and filter; with
+  // scope kAll, no columns and no filter, revokes every SELECT grant the
+  // role holds on the table. kNotFound when there is nothing to revoke.
   Status Revoke(const std::string& role, const std::string& database, const std::string& table,
-                access::ColumnScope scope, std::vector<std::string> columns);
+                access::ColumnScope scope, std::vector<std::string> columns, const std::string& filter = "");
 
  private:
   DataDir* dir_;

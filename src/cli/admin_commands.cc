@@ -64,13 +64,21 @@ struct GrantArgs {
   std::string table;
   std::string columns;
   std::string exclude;
+  std::string filter;
+  std::string row_filter;
 };
+
+void AddColumnOptions(CLI::App* command, GrantArgs& args) {
+  auto* include = command->add_option("--columns", args.columns, "Only these columns (comma-separated)");
+  command->add_option("--exclude-columns", args.exclude, "All columns but these (comma-separated)")->excludes(include);
+}
 
 void AddGrantOptions(CLI::App* command, GrantArgs& args) {
   command->add_option("--role", args.role, "Role receiving the permission")->required();
   command->add_option("--table", args.table, "DATABASE.TABLE")->required();
-  auto* include = command->add_option("--columns", args.columns, "Only these columns (comma-separated)");
-  command->add_option("--exclude-columns", args.exclude, "All columns but these (comma-separated)")->excludes(include);
+  AddColumnOptions(command, args);
+  command->add_option("--filter", args.filter,
+                      "Through this data cells filter of the table (rows and columns come from the filter)");
 }
 
 access::ColumnScope ScopeOf(const GrantArgs& args, std::vector<std::string>* columns) {
@@ -202,7 +210,8 @@ void AddAdminCommands(CLI::App& app, GlobalOptions& options) {
     std::vector<std::string> columns;
     auto scope = ScopeOf(grant_args, &columns);
     auto dir = OpenOrDie(options);
-    Done(dir, admin::Admin(dir.get(), admin::LocalActor()).Grant(grant_args.role, db, name, scope, columns));
+    Done(dir, admin::Admin(dir.get(), admin::LocalActor())
+                  .Grant(grant_args.role, db, name, scope, columns, grant_args.filter));
   });
   auto* revoke = app.add_subcommand(
       "revoke",
@@ -215,7 +224,53 @@ void AddAdminCommands(CLI::App& app, GlobalOptions& options) {
     std::vector<std::string> columns;
     auto scope = ScopeOf(grant_args, &columns);
     auto dir = OpenOrDie(options);
-    Done(dir, admin::Admin(dir.get(), admin::LocalActor()).Revoke(grant_args.role, db, name, scope, columns));
+    Done(dir, admin::Admin(dir.get(), admin::LocalActor())
+                  .Revoke(grant_args.role, db, name, scope, columns, grant_args.filter));
+  });
+
+  // data cells filters
+  auto* filter = app.add_subcommand("filter", "Create, delete and list data cells filters")->require_subcommand(1);
+  static std::string filter_name;
+  static GrantArgs filter_args;
+  auto* filter_create = filter->add_subcommand(
+      "create",
+      "Create a data cells filter on a table: a row filter (Lake Formation's PartiQL subset: = <> != < <= > >=, "
+      "BETWEEN, IN, LIKE, IS [NOT] NULL, AND, OR, NOT, constants) and a column list; grant SELECT on it with "
+      "`weir grant --filter`");
+  filter_create->add_option("name", filter_name, "Filter name")->required();
+  filter_create->add_option("--table", filter_args.table, "DATABASE.TABLE")->required();
+  filter_create->add_option("--row-filter", filter_args.row_filter,
+                            "Rows the filter admits, e.g. \"i_category = 'Electronics'\" (default: all rows)");
+  AddColumnOptions(filter_create, filter_args);
+  AddDataDirOption(filter_create, options);
+  filter_create->callback([&options] {
+    auto [db, name] = SplitTable(filter_args.table);
+    std::vector<std::string> columns;
+    auto scope = ScopeOf(filter_args, &columns);
+    auto dir = OpenOrDie(options);
+    Done(dir, admin::Admin(dir.get(), admin::LocalActor())
+                  .CreateFilter(db, name, filter_name, filter_args.row_filter, scope, columns));
+  });
+  auto* filter_delete = filter->add_subcommand("delete", "Delete a data cells filter and the grants on it");
+  filter_delete->add_option("name", filter_name, "Filter name")->required();
+  filter_delete->add_option("--table", filter_args.table, "DATABASE.TABLE")->required();
+  AddDataDirOption(filter_delete, options);
+  filter_delete->callback([&options] {
+    auto [db, name] = SplitTable(filter_args.table);
+    auto dir = OpenOrDie(options);
+    Done(dir, admin::Admin(dir.get(), admin::LocalActor()).DeleteFilter(db, name, filter_name));
+  });
+  auto* filter_list = filter->add_subcommand("list", "List data cells filters");
+  AddDataDirOption(filter_list, options);
+  filter_list->callback([&options] {
+    auto dir = OpenOrDie(options);
+    for (const auto& f : dir->snapshot()->filters()) {
+      std::string columns = access::ColumnScopeName(f.scope);
+      for (size_t i = 0; i < f.columns.size(); i++) columns += (i ? "," : " ") + f.columns[i];
+      std::cout << f.database << "." << f.table << "\t" << f.name << "\t"
+                << (f.row_filter.empty() ? "all rows" : f.row_filter) << "\t" << columns << "\n";
+    }
+    Done(dir, Status::Ok());
   });
 }
 

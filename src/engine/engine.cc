@@ -131,6 +131,8 @@ Result<std::unique_ptr<RowStream>> Connection::Run(std::unique_ptr<duckdb::SQLSt
     spec.files = std::move(listed.files);
     spec.hive_partitioning = listed.hive_partitioned;
     for (size_t c : access.visible_columns) spec.visible_columns.push_back(access.table->columns[c].name);
+    spec.row_predicate = access.row_predicate;
+    spec.cell_conditions = access.cell_conditions;
     scans.push_back(std::move(spec));
     return static_cast<int64_t>(scans.size() - 1);
   };

@@ -2,15 +2,22 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <functional>
+#include <map>
+#include <set>
 
 #include <sys/stat.h>
 
 #include "duckdb.hpp"
 #include "duckdb/catalog/catalog.hpp"
+#include "duckdb/catalog/catalog_entry/scalar_function_catalog_entry.hpp"
 #include "duckdb/catalog/catalog_entry/table_function_catalog_entry.hpp"
+#include "duckdb/execution/expression_executor.hpp"
 #include "duckdb/function/table_function.hpp"
 #include "duckdb/main/client_context.hpp"
 #include "duckdb/main/extension/extension_loader.hpp"
+#include "duckdb/planner/expression/list.hpp"
+#include "duckdb/planner/table_filter.hpp"
 #include "engine/parse_gate.h"
 #include "engine/session_state.h"
 
@@ -33,6 +40,9 @@ struct SecureScanBindData : public duckdb::TableFunctionData {
   TableFunction inner;                          // DuckDB's read_parquet / read_csv
   duckdb::unique_ptr<FunctionData> inner_bind;  // its bind data over spec.files
   std::vector<duckdb::idx_t> outer_to_inner;    // visible column i → inner column
+  duckdb::vector<std::string> inner_names;      // every column the files have
+  duckdb::vector<LogicalType> inner_types;
+  duckdb::virtual_column_map_t inner_virtual;   // the reader's virtual columns
 
   duckdb::unique_ptr<FunctionData> Copy() const override {
     auto copy = duckdb::make_uniq<SecureScanBindData>();
@@ -40,6 +50,9 @@ struct SecureScanBindData : public duckdb::TableFunctionData {
     copy->inner = inner;
     copy->inner_bind = inner_bind ? inner_bind->Copy() : nullptr;
     copy->outer_to_inner = outer_to_inner;
+    copy->inner_names = inner_names;
+    copy->inner_types = inner_types;
+    copy->inner_virtual = inner_virtual;
     return std::move(copy);
   }
   bool Equals(const FunctionData& other) const override { return this == &other; }
@@ -48,11 +61,165 @@ struct SecureScanBindData : public duckdb::TableFunctionData {
 struct SecureScanGlobalState : public GlobalTableFunctionState {
   duckdb::unique_ptr<GlobalTableFunctionState> inner;
   duckdb::vector<ColumnIndex> inner_columns;
+  // Restricted scans only: the inner chunk holds the requested columns (same
+  // positions as the output), then the extra columns the conditions read.
+  bool restricted = false;
+  duckdb::vector<LogicalType> chunk_types;
+  duckdb::unique_ptr<duckdb::TableFilterSet> inner_filters;  // filters safe to run in the reader
+  duckdb::unique_ptr<duckdb::Expression> predicate;             // over the inner chunk
+  duckdb::vector<duckdb::unique_ptr<duckdb::Expression>> masks;  // per output column; null = pass through
+  duckdb::unique_ptr<duckdb::Expression> post_filter;           // over the output chunk
+
   duckdb::idx_t MaxThreads() const override { return inner ? inner->MaxThreads() : 1; }
 };
 
 struct SecureScanLocalState : public LocalTableFunctionState {
   duckdb::unique_ptr<LocalTableFunctionState> inner;
+  duckdb::DataChunk chunk;
+  duckdb::unique_ptr<duckdb::ExpressionExecutor> predicate;
+  duckdb::vector<duckdb::unique_ptr<duckdb::ExpressionExecutor>> masks;
+  duckdb::unique_ptr<duckdb::ExpressionExecutor> post_filter;
+  duckdb::SelectionVector sel{STANDARD_VECTOR_SIZE};
+};
+
+bool IsIntegral(const LogicalType& type) {
+  switch (type.id()) {
+    case duckdb::LogicalTypeId::TINYINT:
+    case duckdb::LogicalTypeId::SMALLINT:
+    case duckdb::LogicalTypeId::INTEGER:
+    case duckdb::LogicalTypeId::BIGINT:
+    case duckdb::LogicalTypeId::HUGEINT:
+    case duckdb::LogicalTypeId::UTINYINT:
+    case duckdb::LogicalTypeId::USMALLINT:
+    case duckdb::LogicalTypeId::UINTEGER:
+    case duckdb::LogicalTypeId::UBIGINT:
+    case duckdb::LogicalTypeId::UHUGEINT:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Builds DuckDB expressions for a validated row filter over a chunk whose
+// columns are located by `position_of`. Comparisons use the column's own type
+// when the constant converts to it exactly, else both sides as DOUBLE.
+class FilterBinder {
+ public:
+  FilterBinder(ClientContext& context, std::function<duckdb::idx_t(const std::string&)> position_of,
+               std::function<LogicalType(const std::string&)> type_of)
+      : context_(context), position_of_(std::move(position_of)), type_of_(std::move(type_of)) {}
+
+  duckdb::unique_ptr<duckdb::Expression> Bind(const access::FilterExpr& e) {
+    using Kind = access::FilterExpr::Kind;
+    using duckdb::ExpressionType;
+    switch (e.kind) {
+      case Kind::kAnd:
+      case Kind::kOr: {
+        auto result = duckdb::make_uniq<duckdb::BoundConjunctionExpression>(
+            e.kind == Kind::kAnd ? ExpressionType::CONJUNCTION_AND : ExpressionType::CONJUNCTION_OR);
+        for (const auto& child : e.children) result->children.push_back(Bind(child));
+        return std::move(result);
+      }
+      case Kind::kNot:
+        return Not(Bind(e.children.at(0)));
+      case Kind::kIsNull: {
+        auto result = duckdb::make_uniq<duckdb::BoundOperatorExpression>(
+            e.negated ? ExpressionType::OPERATOR_IS_NOT_NULL : ExpressionType::OPERATOR_IS_NULL,
+            LogicalType::BOOLEAN);
+        result->children.push_back(Column(e.column));
+        return std::move(result);
+      }
+      case Kind::kCompare:
+        return Compare(e.column, CompareType(e.op), e.values.at(0));
+      case Kind::kBetween: {
+        auto both = duckdb::make_uniq<duckdb::BoundConjunctionExpression>(
+            ExpressionType::CONJUNCTION_AND,
+            Compare(e.column, ExpressionType::COMPARE_GREATERTHANOREQUALTO, e.values.at(0)),
+            Compare(e.column, ExpressionType::COMPARE_LESSTHANOREQUALTO, e.values.at(1)));
+        return e.negated ? Not(std::move(both)) : std::move(both);
+      }
+      case Kind::kIn: {
+        auto any = duckdb::make_uniq<duckdb::BoundConjunctionExpression>(ExpressionType::CONJUNCTION_OR);
+        for (const auto& v : e.values) any->children.push_back(Compare(e.column, ExpressionType::COMPARE_EQUAL, v));
+        if (any->children.size() == 1) {
+          auto only = std::move(any->children[0]);
+          return e.negated ? Not(std::move(only)) : std::move(only);
+        }
+        return e.negated ? Not(std::move(any)) : std::move(any);
+      }
+      case Kind::kLike: {
+        auto& entry = duckdb::Catalog::GetEntry<duckdb::ScalarFunctionCatalogEntry>(context_, SYSTEM_CATALOG,
+                                                                                    DEFAULT_SCHEMA, "~~");
+        auto function = entry.functions.GetFunctionByArguments(context_, {LogicalType::VARCHAR, LogicalType::VARCHAR});
+        duckdb::vector<duckdb::unique_ptr<duckdb::Expression>> args;
+        args.push_back(duckdb::BoundCastExpression::AddCastToType(context_, Column(e.column), LogicalType::VARCHAR));
+        args.push_back(duckdb::make_uniq<duckdb::BoundConstantExpression>(duckdb::Value(e.values.at(0).text)));
+        duckdb::unique_ptr<duckdb::Expression> like = duckdb::make_uniq<duckdb::BoundFunctionExpression>(
+            LogicalType::BOOLEAN, function, std::move(args), nullptr);
+        return e.negated ? Not(std::move(like)) : std::move(like);
+      }
+    }
+    throw duckdb::InternalException("unknown row filter node");
+  }
+
+ private:
+  static duckdb::ExpressionType CompareType(const std::string& op) {
+    using duckdb::ExpressionType;
+    if (op == "=") return ExpressionType::COMPARE_EQUAL;
+    if (op == "<>") return ExpressionType::COMPARE_NOTEQUAL;
+    if (op == "<") return ExpressionType::COMPARE_LESSTHAN;
+    if (op == "<=") return ExpressionType::COMPARE_LESSTHANOREQUALTO;
+    if (op == ">") return ExpressionType::COMPARE_GREATERTHAN;
+    if (op == ">=") return ExpressionType::COMPARE_GREATERTHANOREQUALTO;
+    throw duckdb::InternalException("unknown row filter operator %s", op);
+  }
+
+  static duckdb::unique_ptr<duckdb::Expression> Not(duckdb::unique_ptr<duckdb::Expression> child) {
+    auto result =
+        duckdb::make_uniq<duckdb::BoundOperatorExpression>(duckdb::ExpressionType::OPERATOR_NOT, LogicalType::BOOLEAN);
+    result->children.push_back(std::move(child));
+    return std::move(result);
+  }
+
+  duckdb::unique_ptr<duckdb::Expression> Column(const std::string& name) {
+    return duckdb::make_uniq<duckdb::BoundReferenceExpression>(type_of_(name), position_of_(name));
+  }
+
+  duckdb::unique_ptr<duckdb::Expression> Compare(const std::string& column, duckdb::ExpressionType type,
+                                                 const access::FilterLiteral& literal) {
+    LogicalType column_type = type_of_(column);
+    duckdb::Value constant;
+    switch (literal.kind) {
+      case access::FilterLiteral::Kind::kBoolean:
+        constant = duckdb::Value::BOOLEAN(literal.text == "true");
+        break;
+      case access::FilterLiteral::Kind::kString:
+        constant = duckdb::Value(literal.text);
+        break;
+      case access::FilterLiteral::Kind::kNumber:
+        constant = duckdb::Value(literal.text);
+        break;
+    }
+    duckdb::Value exact;
+    std::string error;
+    bool integral_literal = literal.text.find_first_of(".eE") == std::string::npos;
+    bool fits = constant.DefaultTryCastAs(column_type, exact, &error, true);
+    if (literal.kind == access::FilterLiteral::Kind::kNumber && (!fits || (IsIntegral(column_type) && !integral_literal))) {
+      // Compare numerically in DOUBLE when the constant has no exact form in the column's type.
+      auto left = duckdb::BoundCastExpression::AddCastToType(context_, Column(column), LogicalType::DOUBLE);
+      auto right = duckdb::make_uniq<duckdb::BoundConstantExpression>(constant.DefaultCastAs(LogicalType::DOUBLE));
+      return duckdb::make_uniq<duckdb::BoundComparisonExpression>(type, std::move(left), std::move(right));
+    }
+    if (!fits) {
+      throw duckdb::InvalidInputException("row filter constant %s does not fit column %s", literal.text, column);
+    }
+    return duckdb::make_uniq<duckdb::BoundComparisonExpression>(
+        type, Column(column), duckdb::make_uniq<duckdb::BoundConstantExpression>(exact));
+  }
+
+  ClientContext& context_;
+  std::function<duckdb::idx_t(const std::string&)> position_of_;
+  std::function<LogicalType(const std::string&)> type_of_;
 };
 
 duckdb::unique_ptr<FunctionData> Bind(ClientContext& context, duckdb::TableFunctionBindInput& input,
@@ -90,6 +257,12 @@ duckdb::unique_ptr<FunctionData> Bind(ClientContext& context, duckdb::TableFunct
   duckdb::vector<LogicalType> inner_types;
   duckdb::vector<std::string> inner_names;
   result->inner_bind = result->inner.bind(context, inner_input, inner_types, inner_names);
+  result->inner_names = inner_names;
+  result->inner_types = inner_types;
+  if (!spec->cell_conditions.empty() && spec->cell_conditions.size() != spec->visible_columns.size()) {
+    throw duckdb::InternalException("secure scan of %s: cell conditions do not match the columns",
+                                    spec->qualified_name);
+  }
 
   for (const auto& column : spec->visible_columns) {
     auto it = std::find(inner_names.begin(), inner_names.end(), column);
@@ -127,10 +300,101 @@ duckdb::vector<ColumnIndex> InnerColumns(const SecureScanBindData& bind, const d
   return inner;
 }
 
+// Prepares a restricted scan: the extra columns the conditions read, the
+// bound predicate and masks, and the split of pushed filters.
+void PrepareRestricted(ClientContext& context, const SecureScanBindData& bind, TableFunctionInitInput& input,
+                       SecureScanGlobalState& state) {
+  const ScanSpec& spec = bind.spec;
+  state.restricted = true;
+  std::map<std::string, duckdb::idx_t> position;  // inner column name → chunk position
+  for (duckdb::idx_t i = 0; i < input.column_indexes.size(); i++) {
+    const auto& c = input.column_indexes[i];
+    if (c.IsVirtualColumn()) {
+      auto entry = bind.inner_virtual.find(c.GetPrimaryIndex());
+      if (entry == bind.inner_virtual.end()) throw duckdb::InternalException("secure scan: unknown virtual column");
+      state.chunk_types.push_back(entry->second.type);
+      continue;
+    }
+    auto inner_index = bind.outer_to_inner[c.GetPrimaryIndex()];
+    position.emplace(bind.inner_names[inner_index], i);
+    state.chunk_types.push_back(bind.inner_types[inner_index]);
+  }
+  std::set<std::string> referenced;
+  if (spec.row_predicate) {
+    for (auto& name : access::RowFilterColumns(*spec.row_predicate)) referenced.insert(name);
+  }
+  for (const auto& condition : spec.cell_conditions) {
+    if (!condition) continue;
+    for (auto& name : access::RowFilterColumns(*condition)) referenced.insert(name);
+  }
+  for (const auto& name : referenced) {
+    if (position.count(name) > 0) continue;
+    auto it = std::find(bind.inner_names.begin(), bind.inner_names.end(), name);
+    if (it == bind.inner_names.end()) {
+      throw duckdb::InvalidInputException("the files of table %s no longer contain column %s", spec.qualified_name,
+                                          name);
+    }
+    auto inner_index = static_cast<duckdb::idx_t>(it - bind.inner_names.begin());
+    position.emplace(name, state.inner_columns.size());
+    state.inner_columns.emplace_back(inner_index);
+    state.chunk_types.push_back(bind.inner_types[inner_index]);
+  }
+  FilterBinder binder(
+      context, [&](const std::string& name) { return position.at(name); },
+      [&](const std::string& name) { return state.chunk_types[position.at(name)]; });
+  if (spec.row_predicate) state.predicate = binder.Bind(*spec.row_predicate);
+
+  // Masks: CASE WHEN condition THEN column END for conditioned columns.
+  std::vector<bool> masked(input.column_indexes.size(), false);
+  for (duckdb::idx_t i = 0; i < input.column_indexes.size(); i++) {
+    const auto& c = input.column_indexes[i];
+    duckdb::unique_ptr<duckdb::Expression> mask;
+    if (!c.IsVirtualColumn() && !spec.cell_conditions.empty()) {
+      const auto& condition = spec.cell_conditions[c.GetPrimaryIndex()];
+      if (condition) {
+        auto type = state.chunk_types[i];
+        mask = duckdb::make_uniq<duckdb::BoundCaseExpression>(
+            binder.Bind(*condition), duckdb::make_uniq<duckdb::BoundReferenceExpression>(type, i),
+            duckdb::make_uniq<duckdb::BoundConstantExpression>(duckdb::Value(type)));
+        masked[i] = true;
+      }
+    }
+    state.masks.push_back(std::move(mask));
+  }
+
+  // Pushed filters: on unmasked columns the reader may apply them (they are
+  // comparisons with constants and cannot fail); on masked columns they must
+  // see the masked value, so they run after masking.
+  if (input.filters) {
+    state.inner_filters = duckdb::make_uniq<duckdb::TableFilterSet>();
+    auto post = duckdb::make_uniq<duckdb::BoundConjunctionExpression>(duckdb::ExpressionType::CONJUNCTION_AND);
+    for (auto& [pos, filter] : input.filters->filters) {
+      if (pos < masked.size() && masked[pos]) {
+        duckdb::BoundReferenceExpression column(state.chunk_types[pos], pos);
+        post->children.push_back(filter->ToExpression(column));
+      } else {
+        state.inner_filters->filters[pos] = filter->Copy();
+      }
+    }
+    if (post->children.size() == 1) {
+      state.post_filter = std::move(post->children[0]);
+    } else if (!post->children.empty()) {
+      state.post_filter = std::move(post);
+    }
+  }
+}
+
 duckdb::unique_ptr<GlobalTableFunctionState> InitGlobal(ClientContext& context, TableFunctionInitInput& input) {
   auto& bind = input.bind_data->Cast<SecureScanBindData>();
   auto result = duckdb::make_uniq<SecureScanGlobalState>();
   result->inner_columns = InnerColumns(bind, input.column_indexes);
+  if (bind.spec.Restricted()) {
+    PrepareRestricted(context, bind, input, *result);
+    TableFunctionInitInput inner_input(bind.inner_bind.get(), result->inner_columns, input.projection_ids,
+                                       result->inner_filters.get(), input.sample_options, input.op);
+    result->inner = bind.inner.init_global(context, inner_input);
+    return std::move(result);
+  }
   // Filters are keyed by position in the column list, which the mapping
   // preserves, so they pass through unchanged. Without a row predicate their
   // order relative to it does not matter; the lake-permissions work applies
@@ -146,10 +410,22 @@ duckdb::unique_ptr<LocalTableFunctionState> InitLocal(duckdb::ExecutionContext& 
   auto& bind = input.bind_data->Cast<SecureScanBindData>();
   auto& global = global_state->Cast<SecureScanGlobalState>();
   auto result = duckdb::make_uniq<SecureScanLocalState>();
+  auto* filters = global.restricted ? global.inner_filters.get() : input.filters.get();
   if (bind.inner.init_local) {
-    TableFunctionInitInput inner_input(bind.inner_bind.get(), global.inner_columns, input.projection_ids, input.filters,
+    TableFunctionInitInput inner_input(bind.inner_bind.get(), global.inner_columns, input.projection_ids, filters,
                                        input.sample_options, input.op);
     result->inner = bind.inner.init_local(context, inner_input, global.inner.get());
+  }
+  if (global.restricted) {
+    auto& client = context.client;
+    result->chunk.Initialize(client, global.chunk_types);
+    if (global.predicate) result->predicate = duckdb::make_uniq<duckdb::ExpressionExecutor>(client, *global.predicate);
+    for (const auto& mask : global.masks) {
+      result->masks.push_back(mask ? duckdb::make_uniq<duckdb::ExpressionExecutor>(client, *mask) : nullptr);
+    }
+    if (global.post_filter) {
+      result->post_filter = duckdb::make_uniq<duckdb::ExpressionExecutor>(client, *global.post_filter);
+    }
   }
   return std::move(result);
 }
@@ -158,9 +434,40 @@ void Scan(ClientContext& context, duckdb::TableFunctionInput& data, duckdb::Data
   auto& bind = data.bind_data->Cast<SecureScanBindData>();
   auto& global = data.global_state->Cast<SecureScanGlobalState>();
   auto& local = data.local_state->Cast<SecureScanLocalState>();
-  // The output columns are exactly the inner scan's, in the same order.
   duckdb::TableFunctionInput inner(bind.inner_bind.get(), local.inner.get(), global.inner.get());
-  bind.inner.function(context, inner, output);
+  if (!global.restricted) {
+    // The output columns are exactly the inner scan's, in the same order.
+    bind.inner.function(context, inner, output);
+    return;
+  }
+  while (true) {
+    output.Reset();
+    local.chunk.Reset();
+    bind.inner.function(context, inner, local.chunk);
+    duckdb::idx_t count = local.chunk.size();
+    if (count == 0) return;
+    if (local.predicate) {
+      // Hidden rows go here, before anything else looks at them.
+      duckdb::idx_t kept = local.predicate->SelectExpression(local.chunk, local.sel);
+      if (kept == 0) continue;
+      if (kept < count) local.chunk.Slice(local.sel, kept);
+      count = kept;
+    }
+    for (duckdb::idx_t i = 0; i < output.ColumnCount(); i++) {
+      if (local.masks[i]) {
+        local.masks[i]->ExecuteExpression(local.chunk, output.data[i]);
+      } else {
+        output.data[i].Reference(local.chunk.data[i]);
+      }
+    }
+    output.SetCardinality(count);
+    if (local.post_filter) {
+      duckdb::idx_t kept = local.post_filter->SelectExpression(output, local.sel);
+      if (kept == 0) continue;
+      if (kept < count) output.Slice(local.sel, kept);
+    }
+    return;
+  }
 }
 
 duckdb::unique_ptr<duckdb::NodeStatistics> Cardinality(ClientContext& context, const FunctionData* bind_data) {
@@ -190,12 +497,18 @@ duckdb::virtual_column_map_t VirtualColumns(ClientContext& context, duckdb::opti
   // the "empty" column (used by count(*)): file names and row numbers would
   // reveal the lake's layout.
   auto inner = bind.inner.get_virtual_columns(context, bind.inner_bind.get());
+  bind.inner_virtual = inner;
   auto empty = inner.find(duckdb::COLUMN_IDENTIFIER_EMPTY);
   if (empty != inner.end()) result.insert(*empty);
   return result;
 }
 
 }  // namespace
+
+bool ScanSpec::Restricted() const {
+  return row_predicate.has_value() ||
+         std::any_of(cell_conditions.begin(), cell_conditions.end(), [](const auto& c) { return c.has_value(); });
+}
 
 void RegisterSecureScan(duckdb::DatabaseInstance& db) {
   TableFunction function(kSecureScanFunction, {LogicalType::BIGINT}, Scan, Bind, InitGlobal, InitLocal);

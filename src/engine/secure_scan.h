@@ -5,6 +5,9 @@
 #include <string>
 #include <vector>
 
+#include <optional>
+
+#include "access/row_filter.h"
 #include "catalog/catalog.h"
 #include "common/status.h"
 
@@ -24,15 +27,29 @@ struct ScanSpec {
   std::vector<std::string> files;  // absolute paths inside the table's location
   bool hive_partitioning = false;
   std::vector<std::string> visible_columns;  // in table order
+  // Rows outside it do not exist for the role (nullopt = every row). May
+  // reference columns that are not visible.
+  std::optional<access::FilterExpr> row_predicate;
+  // Per visible column (same order): where it is false the cell reads NULL.
+  // Empty, or one entry per visible column.
+  std::vector<std::optional<access::FilterExpr>> cell_conditions;
+
+  // True when rows or cells are restricted (the scan must evaluate conditions).
+  bool Restricted() const;
 };
 
 // Registers the secure scan table function in `db`. The function takes one
 // BIGINT: the id of a ScanSpec the parse gate placed in the calling
 // connection's session state (see session_state.h); an id the state does not
 // hold fails binding. It wraps DuckDB's own Parquet/CSV readers: it binds
-// them over exactly the spec's files, exposes only the visible columns, and
-// (later) applies the row predicate and cell conditions inside the scan,
-// before any operator above it can evaluate a user expression.
+// them over exactly the spec's files and exposes only the visible columns.
+//
+// A restricted scan applies the row predicate and the cell conditions inside
+// the scan, so no operator above it — no user predicate, function or cast —
+// ever sees a hidden row or a hidden cell's value (a security barrier). Filters
+// DuckDB pushes into the scan are passed to the reader only for columns
+// without cell conditions (they are plain comparisons with constants, which
+// cannot fail); filters on masked columns are evaluated after masking.
 void RegisterSecureScan(duckdb::DatabaseInstance& db);
 
 // For the plan gate: when `bind_data` belongs to a secure scan, the spec it

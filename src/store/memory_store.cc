@@ -108,6 +108,40 @@ class MemoryTransaction final : public Transaction {
     tables.erase(it);
     std::erase_if(state_.metadata.grants,
                   [&](const access::Grant& g) { return g.database == database && g.table == name; });
+    std::erase_if(state_.metadata.filters,
+                  [&](const access::DataFilter& f) { return f.database == database && f.table == name; });
+    return Status::Ok();
+  }
+
+  Status CreateFilter(const access::DataFilter& filter) override {
+    WEIR_RETURN_IF_ERROR(CheckOpen());
+    const auto& tables = state_.metadata.tables;
+    if (std::none_of(tables.begin(), tables.end(), [&](const catalog::Table& t) {
+          return t.database == filter.database && t.name == filter.table;
+        })) {
+      return Status::NotFound("table '" + filter.database + "." + filter.table + "' does not exist");
+    }
+    auto& filters = state_.metadata.filters;
+    auto key = [](const access::DataFilter& f) { return std::tie(f.database, f.table, f.name); };
+    auto it = std::lower_bound(filters.begin(), filters.end(), filter,
+                               [&](const access::DataFilter& a, const access::DataFilter& b) { return key(a) < key(b); });
+    if (it != filters.end() && key(*it) == key(filter)) {
+      return Status::AlreadyExists("data filter '" + filter.name + "' already exists on " + filter.database + "." +
+                                   filter.table);
+    }
+    filters.insert(it, filter);
+    return Status::Ok();
+  }
+
+  Status DeleteFilter(const std::string& database, const std::string& table, const std::string& name) override {
+    WEIR_RETURN_IF_ERROR(CheckOpen());
+    auto removed = std::erase_if(state_.metadata.filters, [&](const access::DataFilter& f) {
+      return f.database == database && f.table == table && f.name == name;
+    });
+    if (removed == 0) return Status::NotFound("data filter '" + name + "' does not exist");
+    std::erase_if(state_.metadata.grants, [&](const access::Grant& g) {
+      return g.database == database && g.table == table && g.filter == name;
+    });
     return Status::Ok();
   }
 
@@ -121,6 +155,12 @@ class MemoryTransaction final : public Transaction {
     if (std::none_of(tables.begin(), tables.end(),
                      [&](const catalog::Table& t) { return t.database == grant.database && t.name == grant.table; })) {
       return Status::NotFound("table '" + grant.database + "." + grant.table + "' does not exist");
+    }
+    const auto& filters = state_.metadata.filters;
+    if (!grant.filter.empty() && std::none_of(filters.begin(), filters.end(), [&](const access::DataFilter& f) {
+          return f.database == grant.database && f.table == grant.table && f.name == grant.filter;
+        })) {
+      return Status::NotFound("data filter '" + grant.filter + "' does not exist");
     }
     access::Grant stored = grant;
     stored.id = state_.next_grant_id++;

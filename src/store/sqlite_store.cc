@@ -93,6 +93,21 @@ CREATE TABLE audit (
   record TEXT NOT NULL
 );
 )sql",
+    // 2: data cells filters; grants through a filter.
+    R"sql(
+-- columns: JSON array of column names; row_filter: canonical text, '' = all rows.
+CREATE TABLE data_filters (
+  "database" TEXT NOT NULL,
+  table_name TEXT NOT NULL,
+  name TEXT NOT NULL,
+  row_filter TEXT NOT NULL,
+  scope TEXT NOT NULL,
+  columns TEXT NOT NULL,
+  PRIMARY KEY ("database", table_name, name),
+  FOREIGN KEY ("database", table_name) REFERENCES tables ("database", name) ON DELETE CASCADE
+);
+ALTER TABLE grants ADD COLUMN filter_name TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 constexpr int64_t kSchemaVersion = static_cast<int64_t>(std::size(kMigrations));
@@ -299,7 +314,8 @@ Result<MetadataState> LoadState(sqlite3* db) {
   {
     WEIR_ASSIGN_OR_RETURN(
         Statement stmt,
-        Statement::Prepare(db, R"(SELECT id, role, "database", table_name, scope, columns FROM grants ORDER BY id)"));
+        Statement::Prepare(
+            db, R"(SELECT id, role, "database", table_name, scope, columns, filter_name FROM grants ORDER BY id)"));
     while (true) {
       WEIR_ASSIGN_OR_RETURN(bool row, stmt.Step());
       if (!row) break;
@@ -312,7 +328,27 @@ Result<MetadataState> LoadState(sqlite3* db) {
         return Corrupt("grant " + std::to_string(grant.id) + " has unknown scope '" + stmt.Text(4) + "'");
       }
       WEIR_ASSIGN_OR_RETURN(grant.columns, NamesFromJson(stmt.Text(5)));
+      grant.filter = stmt.Text(6);
       state.grants.push_back(std::move(grant));
+    }
+  }
+  {
+    WEIR_ASSIGN_OR_RETURN(Statement stmt,
+                          Statement::Prepare(db, R"(SELECT "database", table_name, name, row_filter, scope, columns
+                                                    FROM data_filters ORDER BY "database", table_name, name)"));
+    while (true) {
+      WEIR_ASSIGN_OR_RETURN(bool row, stmt.Step());
+      if (!row) break;
+      access::DataFilter filter;
+      filter.database = stmt.Text(0);
+      filter.table = stmt.Text(1);
+      filter.name = stmt.Text(2);
+      filter.row_filter = stmt.Text(3);
+      if (!access::ParseColumnScope(stmt.Text(4), &filter.scope)) {
+        return Corrupt("data filter " + filter.name + " has unknown scope '" + stmt.Text(4) + "'");
+      }
+      WEIR_ASSIGN_OR_RETURN(filter.columns, NamesFromJson(stmt.Text(5)));
+      state.filters.push_back(std::move(filter));
     }
   }
   return state;
@@ -518,19 +554,59 @@ class SqliteTransaction final : public Transaction {
     WEIR_ASSIGN_OR_RETURN(bool table_exists, Exists(R"(SELECT 1 FROM tables WHERE "database" = ? AND name = ?)",
                                                     grant.database, grant.table));
     if (!table_exists) return Status::NotFound("table '" + grant.database + "." + grant.table + "' does not exist");
+    if (!grant.filter.empty()) {
+      WEIR_ASSIGN_OR_RETURN(
+          bool filter_exists,
+          Exists(R"(SELECT 1 FROM data_filters WHERE "database" = ? AND table_name = ? AND name = ?)", grant.database,
+                 grant.table, grant.filter));
+      if (!filter_exists) return Status::NotFound("data filter '" + grant.filter + "' does not exist");
+    }
 
-    WEIR_ASSIGN_OR_RETURN(
-        Statement stmt,
-        Statement::Prepare(
-            db_, R"(INSERT INTO grants (role, "database", table_name, scope, columns) VALUES (?, ?, ?, ?, ?))"));
+    WEIR_ASSIGN_OR_RETURN(Statement stmt,
+                          Statement::Prepare(db_, R"(INSERT INTO grants (role, "database", table_name, scope, columns,
+                                                     filter_name) VALUES (?, ?, ?, ?, ?, ?))"));
     WEIR_RETURN_IF_ERROR(stmt.Bind(grant.role, grant.database, grant.table,
-                                   std::string(access::ColumnScopeName(grant.scope)), NamesToJson(grant.columns)));
+                                   std::string(access::ColumnScopeName(grant.scope)), NamesToJson(grant.columns),
+                                   grant.filter));
     Status status = stmt.Run();
     if (stmt.rc() == SQLITE_CONSTRAINT_FOREIGNKEY) {
       return Status::NotFound("role or table of the grant does not exist");
     }
     WEIR_RETURN_IF_ERROR(status);
     return static_cast<int64_t>(sqlite3_last_insert_rowid(db_));
+  }
+
+  Status CreateFilter(const access::DataFilter& filter) override {
+    WEIR_RETURN_IF_ERROR(CheckOpen());
+    WEIR_ASSIGN_OR_RETURN(bool table_exists, Exists(R"(SELECT 1 FROM tables WHERE "database" = ? AND name = ?)",
+                                                    filter.database, filter.table));
+    if (!table_exists) return Status::NotFound("table '" + filter.database + "." + filter.table + "' does not exist");
+    WEIR_ASSIGN_OR_RETURN(Statement stmt,
+                          Statement::Prepare(db_, R"(INSERT INTO data_filters ("database", table_name, name, row_filter,
+                                                     scope, columns) VALUES (?, ?, ?, ?, ?, ?))"));
+    WEIR_RETURN_IF_ERROR(stmt.Bind(filter.database, filter.table, filter.name, filter.row_filter,
+                                   std::string(access::ColumnScopeName(filter.scope)), NamesToJson(filter.columns)));
+    Status status = stmt.Run();
+    if (stmt.rc() == SQLITE_CONSTRAINT_PRIMARYKEY || stmt.rc() == SQLITE_CONSTRAINT_UNIQUE) {
+      return Status::AlreadyExists("data filter '" + filter.name + "' already exists on " + filter.database + "." +
+                                   filter.table);
+    }
+    return status;
+  }
+
+  Status DeleteFilter(const std::string& database, const std::string& table, const std::string& name) override {
+    WEIR_RETURN_IF_ERROR(CheckOpen());
+    WEIR_ASSIGN_OR_RETURN(
+        Statement stmt,
+        Statement::Prepare(db_, R"(DELETE FROM data_filters WHERE "database" = ? AND table_name = ? AND name = ?)"));
+    WEIR_RETURN_IF_ERROR(stmt.Bind(database, table, name));
+    WEIR_RETURN_IF_ERROR(stmt.Run());
+    if (sqlite3_changes(db_) == 0) return Status::NotFound("data filter '" + name + "' does not exist");
+    WEIR_ASSIGN_OR_RETURN(
+        Statement grants,
+        Statement::Prepare(db_, R"(DELETE FROM grants WHERE "database" = ? AND table_name = ? AND filter_name = ?)"));
+    WEIR_RETURN_IF_ERROR(grants.Bind(database, table, name));
+    return grants.Run();
   }
 
   Status RemoveGrant(int64_t id) override {

@@ -21,6 +21,7 @@ struct MetadataState {
   std::vector<catalog::Database> databases;  // sorted by name
   std::vector<catalog::Table> tables;        // sorted by (database, name)
   std::vector<access::Grant> grants;         // sorted by id
+  std::vector<access::DataFilter> filters;   // sorted by (database, table, name)
 };
 
 // A write transaction. Every change and its audit record go through one of
@@ -45,9 +46,15 @@ class Transaction {
   virtual Status DeleteDatabase(const std::string& name) = 0;
   // kNotFound when the database is absent; kAlreadyExists when the table is present.
   virtual Status CreateTable(const catalog::Table& table) = 0;
-  // kNotFound when absent. Also deletes the table's grants.
+  // kNotFound when absent. Also deletes the table's grants and filters.
   virtual Status DeleteTable(const std::string& database, const std::string& name) = 0;
-  // Stores `grant` (its id is ignored) and returns the new id.
+  // kNotFound when the table is absent; kAlreadyExists when the table has a
+  // filter of that name. The row filter text is stored as given (callers validate).
+  virtual Status CreateFilter(const access::DataFilter& filter) = 0;
+  // kNotFound when absent. Also deletes the grants on the filter.
+  virtual Status DeleteFilter(const std::string& database, const std::string& table, const std::string& name) = 0;
+  // Stores `grant` (its id is ignored) and returns the new id. kNotFound when
+  // the role, the table or the named filter is absent.
   virtual Result<int64_t> AddGrant(const access::Grant& grant) = 0;
   // kNotFound when no grant has that id.
   virtual Status RemoveGrant(int64_t id) = 0;

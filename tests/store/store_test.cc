@@ -290,6 +290,39 @@ TEST_P(StoreTest, DeletingDatabaseWithTablesIsFailedPrecondition) {
   EXPECT_TRUE(state.grants.empty());
 }
 
+TEST_P(StoreTest, DataFiltersAndGrantsThroughThem) {
+  Populate();
+  access::DataFilter filter{"sales", "orders", "big", "(\"amount\" > 100)", access::ColumnScope::kExclude, {"id"}};
+  Commit([&](Transaction& txn) {
+    ASSERT_TRUE(txn.CreateFilter(filter).ok());
+    access::DataFilter all_rows{"sales", "orders", "all", "", access::ColumnScope::kAll, {}};
+    ASSERT_TRUE(txn.CreateFilter(all_rows).ok());
+    EXPECT_EQ(txn.CreateFilter(filter).code(), StatusCode::kAlreadyExists);
+    access::DataFilter missing{"sales", "nope", "x", "", access::ColumnScope::kAll, {}};
+    EXPECT_EQ(txn.CreateFilter(missing).code(), StatusCode::kNotFound);
+    access::Grant through{0, "analyst", "sales", "orders", access::ColumnScope::kAll, {}, "big"};
+    ASSERT_TRUE(txn.AddGrant(through).ok());
+    through.filter = "nope";
+    EXPECT_EQ(txn.AddGrant(through).status().code(), StatusCode::kNotFound);
+  });
+  MetadataState state = Load();
+  ASSERT_EQ(state.filters.size(), 2u);
+  EXPECT_EQ(state.filters[0].name, "all");  // sorted by (database, table, name)
+  EXPECT_EQ(state.filters[1], filter);
+  EXPECT_EQ(state.grants.back().filter, "big");
+
+  // Deleting the filter deletes the grants on it; deleting the table, its filters.
+  size_t grants = state.grants.size();
+  Commit([](Transaction& txn) {
+    EXPECT_EQ(txn.DeleteFilter("sales", "orders", "nope").code(), StatusCode::kNotFound);
+    ASSERT_TRUE(txn.DeleteFilter("sales", "orders", "big").ok());
+  });
+  state = Load();
+  EXPECT_EQ(state.grants.size(), grants - 1);
+  Commit([](Transaction& txn) { ASSERT_TRUE(txn.DeleteTable("sales", "orders").ok()); });
+  EXPECT_TRUE(Load().filters.empty());
+}
+
 TEST_P(StoreTest, DeletingRoleOrTableCascadesToGrants) {
   Populate();
   Commit([](Transaction& txn) { ASSERT_TRUE(txn.DeleteRole("auditor").ok()); });
@@ -544,7 +577,7 @@ TEST(SqliteStore, UsesWalJournal) {
     ASSERT_TRUE(store.ok()) << store.status().ToString();
   }
   EXPECT_EQ(QueryTextRaw(path, "PRAGMA journal_mode"), "wal");
-  EXPECT_EQ(QueryTextRaw(path, "PRAGMA user_version"), "1");
+  EXPECT_EQ(QueryTextRaw(path, "PRAGMA user_version"), "2");  // every migration applied
 }
 
 TEST(SqliteStore, RefusesNewerSchemaVersion) {

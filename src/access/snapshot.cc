@@ -143,7 +143,11 @@ std::vector<std::string> Snapshot::VisibleDatabases(const std::string& role) con
   auto role_it = grants_by_role_.find(role);
   if (role_it != grants_by_role_.end()) {
     for (const auto& [qualified, unused] : role_it->second) {
-      result.insert(qualified.substr(0, qualified.find('.')));
+      auto dot = qualified.find('.');
+      std::string database = qualified.substr(0, dot);
+      if (result.count(database) == 0 && Resolve(role, database, qualified.substr(dot + 1)).ok()) {
+        result.insert(database);
+      }
     }
   }
   return {result.begin(), result.end()};

@@ -50,6 +50,10 @@ nlohmann::json JsonValue(const duckdb::Value& v) {
     case duckdb::LogicalTypeId::UINTEGER:
     case duckdb::LogicalTypeId::UBIGINT:
       return v.GetValue<uint64_t>();
+    case duckdb::LogicalTypeId::HUGEINT:
+    case duckdb::LogicalTypeId::UHUGEINT:
+      // Exact when it fits 64 bits (sum() of BIGINT is HUGEINT); a JSON number either way.
+      return nlohmann::json::parse(v.ToString());
     case duckdb::LogicalTypeId::FLOAT:
     case duckdb::LogicalTypeId::DOUBLE:
       return v.GetValue<double>();

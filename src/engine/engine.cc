@@ -115,8 +115,12 @@ Result<std::unique_ptr<RowStream>> Connection::Run(std::unique_ptr<duckdb::SQLSt
                                                    const access::Snapshot& snapshot,
                                                    const std::string& current_database, ReadSet* reads) {
   std::vector<ScanSpec> scans;
-  auto resolve = [&](const std::string& catalog, const std::string& schema,
-                     const std::string& table) -> Result<int64_t> {
+  auto resolve = [&](const std::string& catalog_name, const std::string& schema_name,
+                     const std::string& table_name) -> Result<int64_t> {
+    // Catalog names are lower case; identifiers match case-insensitively.
+    std::string catalog = duckdb::StringUtil::Lower(catalog_name);
+    std::string schema = duckdb::StringUtil::Lower(schema_name);
+    std::string table = duckdb::StringUtil::Lower(table_name);
     std::string database = schema.empty() ? current_database : schema;
     if (!catalog.empty() || database.empty()) {
       std::string shown = (catalog.empty() ? "" : catalog + ".") + (schema.empty() ? "" : schema + ".") + table;

@@ -45,15 +45,43 @@ class Walker {
       return Refuse(std::string("statement type ") + duckdb::StatementTypeToString(statement.type));
     }
     auto& select = statement.Cast<duckdb::SelectStatement>();
-    return Node(select.node);
+    WEIR_RETURN_IF_ERROR(Node(select.node));
+    // `db.table.column` names a rewritten scan, which is bound by its alias
+    // (the table name): drop the database part so the reference still binds.
+    for (auto* column : qualified_columns_) {
+      auto& names = column->column_names;
+      std::string key = duckdb::StringUtil::Lower(names[0]) + "." + duckdb::StringUtil::Lower(names[1]);
+      if (default_aliases_.count(key) > 0) names.erase(names.begin());
+    }
+    return Status::Ok();
   }
 
  private:
+  // CTE scoping follows DuckDB's binder (and SQL): a CTE's body sees the
+  // CTEs defined before it in the same WITH, not itself (a recursive CTE's
+  // node adds its own name) and not later ones; the query body sees them
+  // all. A name out of scope is a table reference and goes through the
+  // resolver, so it can never bind to one of DuckDB's own catalog objects.
   Status Node(duckdb::unique_ptr<QueryNode>& node) {
     if (!node) return Status::Ok();
-    // CTEs are visible to the node's body and to each other (and themselves, for recursion).
     std::set<std::string> names;
-    for (auto& entry : node->cte_map.map) names.insert(duckdb::StringUtil::Lower(entry.first));
+    for (auto& entry : node->cte_map.map) {
+      auto& info = *entry.second;
+      if (!info.query) return Refuse("an empty common table expression");
+      scopes_.push_back(names);
+      Status status = Status::Ok();
+      for (auto& e : info.key_targets) {
+        if (status.ok()) status = Expr(e);
+      }
+      if (status.ok()) status = Node(info.query->node);
+      scopes_.pop_back();
+      WEIR_RETURN_IF_ERROR(status);
+      names.insert(duckdb::StringUtil::Lower(entry.first));
+    }
+    // DuckDB 1.4 also represents each CTE as a CTENode (its body and the rest
+    // of the query); that node scopes its own name, so the copy in cte_map
+    // must not put the name in scope for the CTENode's body.
+    if (node->type == QueryNodeType::CTE_NODE) return NodeBody(*node);
     scopes_.push_back(names);
     Status status = NodeBody(*node);
     scopes_.pop_back();
@@ -61,14 +89,6 @@ class Walker {
   }
 
   Status NodeBody(QueryNode& node) {
-    for (auto& entry : node.cte_map.map) {
-      auto& info = *entry.second;
-      if (!info.key_targets.empty()) {
-        for (auto& e : info.key_targets) WEIR_RETURN_IF_ERROR(Expr(e));
-      }
-      if (!info.query) return Refuse("an empty common table expression");
-      WEIR_RETURN_IF_ERROR(Node(info.query->node));
-    }
     for (auto& modifier : node.modifiers) WEIR_RETURN_IF_ERROR(Modifier(*modifier));
     switch (node.type) {
       case QueryNodeType::SELECT_NODE: {
@@ -99,9 +119,9 @@ class Walker {
       }
       case QueryNodeType::CTE_NODE: {
         auto& cte = node.Cast<duckdb::CTENode>();
+        WEIR_RETURN_IF_ERROR(Node(cte.query));
         scopes_.push_back({duckdb::StringUtil::Lower(cte.ctename)});
-        Status status = Node(cte.query);
-        if (status.ok()) status = Node(cte.child);
+        Status status = Node(cte.child);
         scopes_.pop_back();
         return status;
       }
@@ -198,6 +218,10 @@ class Walker {
     args.push_back(duckdb::make_uniq<duckdb::ConstantExpression>(duckdb::Value::BIGINT(*id)));
     scan->function = duckdb::make_uniq<duckdb::FunctionExpression>(kSecureScanFunction, std::move(args));
     scan->alias = base.alias.empty() ? base.table_name : base.alias;
+    if (base.alias.empty() && !base.schema_name.empty()) {
+      default_aliases_.insert(duckdb::StringUtil::Lower(base.schema_name) + "." +
+                              duckdb::StringUtil::Lower(base.table_name));
+    }
     scan->column_name_alias = base.column_name_alias;
     scan->sample = std::move(base.sample);
     scan->query_location = base.query_location;
@@ -238,8 +262,12 @@ class Walker {
   Status Expr(duckdb::unique_ptr<ParsedExpression>& expr) {
     if (!expr) return Status::Ok();
     switch (expr->GetExpressionClass()) {
+      case ExpressionClass::COLUMN_REF: {
+        auto& column = expr->Cast<duckdb::ColumnRefExpression>();
+        if (column.column_names.size() == 3) qualified_columns_.push_back(&column);
+        return Status::Ok();
+      }
       case ExpressionClass::CONSTANT:
-      case ExpressionClass::COLUMN_REF:
       case ExpressionClass::PARAMETER:
       case ExpressionClass::POSITIONAL_REFERENCE:
       case ExpressionClass::LAMBDA_REF:
@@ -316,6 +344,8 @@ class Walker {
 
   const TableResolver& resolve_;
   std::vector<std::set<std::string>> scopes_;
+  std::set<std::string> default_aliases_;                      // "db.table" scans named by their table
+  std::vector<duckdb::ColumnRefExpression*> qualified_columns_;  // three-part column references
 };
 
 }  // namespace

@@ -301,7 +301,8 @@ duckdb::vector<ColumnIndex> InnerColumns(const SecureScanBindData& bind, const d
 }
 
 // Prepares a restricted scan: the extra columns the conditions read, the
-// bound predicate and masks, and the split of pushed filters.
+// bound predicate and masks, and the split of pushed filters. Also used for
+// readers that cannot take pushed filters, which then run here.
 void PrepareRestricted(ClientContext& context, const SecureScanBindData& bind, TableFunctionInitInput& input,
                        SecureScanGlobalState& state) {
   const ScanSpec& spec = bind.spec;
@@ -369,7 +370,8 @@ void PrepareRestricted(ClientContext& context, const SecureScanBindData& bind, T
     state.inner_filters = duckdb::make_uniq<duckdb::TableFilterSet>();
     auto post = duckdb::make_uniq<duckdb::BoundConjunctionExpression>(duckdb::ExpressionType::CONJUNCTION_AND);
     for (auto& [pos, filter] : input.filters->filters) {
-      if (pos < masked.size() && masked[pos]) {
+      // Readers without filter pushdown (read_csv) would drop the filter: run it here.
+      if ((pos < masked.size() && masked[pos]) || !bind.inner.filter_pushdown) {
         duckdb::BoundReferenceExpression column(state.chunk_types[pos], pos);
         post->children.push_back(filter->ToExpression(column));
       } else {
@@ -388,7 +390,8 @@ duckdb::unique_ptr<GlobalTableFunctionState> InitGlobal(ClientContext& context, 
   auto& bind = input.bind_data->Cast<SecureScanBindData>();
   auto result = duckdb::make_uniq<SecureScanGlobalState>();
   result->inner_columns = InnerColumns(bind, input.column_indexes);
-  if (bind.spec.Restricted()) {
+  bool unpushable_filters = input.filters && !input.filters->filters.empty() && !bind.inner.filter_pushdown;
+  if (bind.spec.Restricted() || unpushable_filters) {
     PrepareRestricted(context, bind, input, *result);
     TableFunctionInitInput inner_input(bind.inner_bind.get(), result->inner_columns, input.projection_ids,
                                        result->inner_filters.get(), input.sample_options, input.op);

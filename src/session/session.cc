@@ -6,6 +6,7 @@
 #include "audit/audit_log.h"
 #include "duckdb.hpp"
 #include "duckdb/parser/expression/constant_expression.hpp"
+#include "duckdb/parser/expression/star_expression.hpp"
 #include "duckdb/parser/query_node/select_node.hpp"
 #include "duckdb/parser/statement/select_statement.hpp"
 #include "duckdb/parser/statement/set_statement.hpp"
@@ -202,13 +203,24 @@ Result<StatementResult> Session::Run(std::unique_ptr<duckdb::SQLStatement> state
           return StatementResult{"SHOW",
                                  std::make_unique<TextResultSet>(std::vector<std::string>{"database", "name"}, rows)};
         }
-        if (show.show_type == duckdb::ShowType::DESCRIBE && show.query &&
-            show.query->type == duckdb::QueryNodeType::SELECT_NODE) {
-          auto& inner = show.query->Cast<duckdb::SelectNode>();
-          if (inner.from_table && inner.from_table->type == duckdb::TableReferenceType::BASE_TABLE) {
-            auto& base = inner.from_table->Cast<duckdb::BaseTableRef>();
-            if (base.catalog_name.empty()) return Describe(base.schema_name, base.table_name, snapshot);
+        if (show.show_type == duckdb::ShowType::DESCRIBE && show.query) {
+          if (show.query->type == duckdb::QueryNodeType::SELECT_NODE) {
+            // DESCRIBE t arrives as DESCRIBE SELECT * FROM t.
+            auto& inner = show.query->Cast<duckdb::SelectNode>();
+            bool plain = inner.select_list.size() == 1 &&
+                         inner.select_list[0]->GetExpressionClass() == duckdb::ExpressionClass::STAR &&
+                         inner.select_list[0]->Cast<duckdb::StarExpression>().relation_name.empty() &&
+                         !inner.where_clause && inner.modifiers.empty() && inner.cte_map.map.empty() &&
+                         inner.groups.group_expressions.empty();
+            if (plain && inner.from_table && inner.from_table->type == duckdb::TableReferenceType::BASE_TABLE) {
+              auto& base = inner.from_table->Cast<duckdb::BaseTableRef>();
+              if (base.catalog_name.empty()) {
+                return Describe(duckdb::StringUtil::Lower(base.schema_name),
+                                duckdb::StringUtil::Lower(base.table_name), snapshot);
+              }
+            }
           }
+          return DescribeQuery(std::unique_ptr<duckdb::QueryNode>(show.query.release()), snapshot, tables, columns);
         }
         return Status::NotSupported("this SHOW, DESCRIBE or SUMMARIZE form is not supported");
       }
@@ -220,6 +232,29 @@ Result<StatementResult> Session::Run(std::unique_ptr<duckdb::SQLStatement> state
   *columns = std::move(reads.columns);
   if (!stream.ok()) return stream.status();
   return StatementResult{"SELECT", std::make_unique<EngineResultSet>(std::move(stream).value())};
+}
+
+Result<StatementResult> Session::DescribeQuery(std::unique_ptr<duckdb::QueryNode> query,
+                                               const access::Snapshot& snapshot, std::vector<std::string>* tables,
+                                               std::vector<std::string>* columns) {
+  // The query goes through the gates like any other; its result's shape is
+  // the answer (the rows are never fetched).
+  auto select = duckdb::make_uniq<duckdb::SelectStatement>();
+  select->node = duckdb::unique_ptr<duckdb::QueryNode>(query.release());
+  engine::ReadSet reads;
+  auto stream = connection_->Run(std::unique_ptr<duckdb::SQLStatement>(select.release()), snapshot,
+                                 current_database_, &reads);
+  *tables = std::move(reads.tables);
+  *columns = std::move(reads.columns);
+  if (!stream.ok()) return stream.status();
+  std::vector<std::vector<std::string>> rows;
+  for (size_t i = 0; i < (*stream)->names().size(); i++) {
+    rows.push_back({(*stream)->names()[i], (*stream)->types()[i].ToString(), "YES", "", "", ""});
+  }
+  return StatementResult{
+      "DESCRIBE",
+      std::make_unique<TextResultSet>(
+          std::vector<std::string>{"column_name", "column_type", "null", "key", "default", "extra"}, rows)};
 }
 
 Result<StatementResult> Session::Use(const std::string& target, const access::Snapshot& snapshot) {

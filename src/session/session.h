@@ -11,6 +11,7 @@
 namespace duckdb {
 class DataChunk;
 class LogicalType;
+class QueryNode;
 class SQLStatement;
 }  // namespace duckdb
 
@@ -87,6 +88,8 @@ class Session {
   Session(SessionContext context, Identity identity, std::unique_ptr<engine::Connection> connection);
   Result<StatementResult> Run(std::unique_ptr<duckdb::SQLStatement> statement, const access::Snapshot& snapshot,
                               std::vector<std::string>* tables, std::vector<std::string>* columns);
+  Result<StatementResult> DescribeQuery(std::unique_ptr<duckdb::QueryNode> query, const access::Snapshot& snapshot,
+                                        std::vector<std::string>* tables, std::vector<std::string>* columns);
   Result<StatementResult> Use(const std::string& target, const access::Snapshot& snapshot);
   Result<StatementResult> Describe(const std::string& schema, const std::string& table,
                                    const access::Snapshot& snapshot);

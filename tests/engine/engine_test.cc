@@ -226,7 +226,7 @@ TEST_F(EngineTest, TableNamesAreCaseInsensitive) {
     SCOPED_TRACE(sql);
     auto rows = Query("analyst", sql);
     if (!rows.ok() && rows.status().code() == StatusCode::kPermissionDenied) {
-      GTEST_SKIP() << "known bug: Connection::Run passes the names DuckDB's parser kept in the case the user "
+      FAIL() << "regression: Connection::Run passes the names DuckDB's parser kept in the case the user "
                       "wrote to Snapshot::Resolve, which matches lower-case catalog names exactly, so `"
                    << sql << "` is denied: " << rows.status().message();
     }
@@ -239,11 +239,7 @@ TEST_F(EngineTest, TableNamesAreCaseInsensitive) {
 // databases; the rewrite should keep both working.
 TEST_F(EngineTest, FullyQualifiedColumnReferencesBind) {
   auto rows = Query("analyst", "SELECT sales.orders.id FROM sales.orders WHERE sales.orders.id = 3");
-  if (!rows.ok()) {
-    GTEST_SKIP() << "known bug: the gate's rewrite names the secure scan after the bare table (`AS orders`), so "
-                    "a column qualified with the database no longer binds: "
-                 << rows.status().ToString();
-  }
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
   EXPECT_EQ(rows->rows, std::vector<Row>{{"3"}});
 }
 
@@ -413,7 +409,7 @@ TEST_F(EngineTest, CsvTableFiltersApply) {
     auto rows = Query(c.role, c.sql);
     ASSERT_TRUE(rows.ok()) << rows.status().ToString();
     if (rows->rows != c.rows) {
-      GTEST_SKIP() << "known bug: RegisterSecureScan sets filter_pushdown = true for every format, but DuckDB "
+      FAIL() << "regression: RegisterSecureScan sets filter_pushdown = true for every format, but DuckDB "
                       "1.4's read_csv has filter_pushdown = false and ignores the table filters the optimizer "
                       "moves into the scan, so WHERE clauses on CSV tables are silently dropped: `"
                    << c.sql << "` returned " << rows->rows.size() << " row(s)";
@@ -558,7 +554,7 @@ TEST_F(EngineTest, CteSelfReferenceReadsTheLakeTable) {
   auto rows =
       Query("analyst", "WITH orders AS (SELECT * FROM orders WHERE id > 15) SELECT count(*) FROM orders", "sales");
   if (!rows.ok()) {
-    GTEST_SKIP() << "known bug: the parse gate treats `orders` inside the body of CTE `orders` as the CTE, "
+    FAIL() << "regression: the parse gate treats `orders` inside the body of CTE `orders` as the CTE, "
                     "so DuckDB looks it up in its own catalog: "
                  << rows.status().ToString();
   }
@@ -575,7 +571,7 @@ TEST_F(EngineTest, CteSelfReferenceCannotReachDuckdbCatalogObjects) {
     SCOPED_TRACE(sql);
     auto rows = Query("analyst", sql, "sales");
     if (rows.ok()) {
-      GTEST_SKIP() << "known bug: the parse gate leaves the name inside a CTE of the same name unresolved; "
+      FAIL() << "regression: the parse gate leaves the name inside a CTE of the same name unresolved; "
                       "DuckDB binds it to its own system view (pg_catalog.pg_am holds constants only, so the plan "
                       "gate has no table scan to refuse) and the query returns "
                    << rows->rows.size() << " row(s) of DuckDB's catalog: " << sql;

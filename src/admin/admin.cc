@@ -6,6 +6,7 @@
 
 #include "access/row_filter.h"
 #include "admin/data_dir.h"
+#include "admin/transaction.h"
 #include "audit/audit_log.h"
 #include "duckdb.hpp"
 #include "engine/engine.h"
@@ -15,36 +16,6 @@
 namespace weir::admin {
 
 namespace {
-
-// Runs `change` in one store transaction with its audit record, then
-// exports the audit stream and publishes a new snapshot.
-template <typename F>
-Status InTransaction(DataDir* dir, const std::string& actor, const std::string& action, nlohmann::json detail,
-                     F change) {
-  WEIR_ASSIGN_OR_RETURN(auto txn, dir->store().Begin());
-  WEIR_ASSIGN_OR_RETURN(store::MetadataState state, txn->Load());
-  WEIR_RETURN_IF_ERROR(change(*txn, state, detail));
-  audit::Record record;
-  record.kind = "admin";
-  record.actor = actor;
-  record.source_identity = actor;
-  record.action = action;
-  record.decision = "allow";
-  record.time_us = audit::NowMicros();
-  record.detail = std::move(detail);
-  WEIR_RETURN_IF_ERROR(txn->AppendAudit(record).status());
-  WEIR_RETURN_IF_ERROR(txn->Commit());
-  WEIR_RETURN_IF_ERROR(dir->audit().ExportCommitted());
-  return dir->Reload();
-}
-
-Status CheckName(const std::string& kind, const std::string& name) {
-  if (!catalog::IsValidName(name)) {
-    return Status::InvalidArgument("invalid " + kind + " name '" + name +
-                                   "': use lower-case letters, digits, '_' or '-', starting with a letter or '_'");
-  }
-  return Status::Ok();
-}
 
 bool HasRole(const store::MetadataState& s, const std::string& name) {
   return std::any_of(s.roles.begin(), s.roles.end(), [&](const iam::Role& r) { return r.name == name; });
@@ -127,6 +98,9 @@ Status Admin::CreateRole(const std::string& name, const std::string& description
 }
 
 Status Admin::DeleteRole(const std::string& name) {
+  if (name == iam::kClusterRoleName) {
+    return Status::FailedPrecondition("the cluster role " + name + " belongs to the data directory");
+  }
   return InTransaction(
       dir_, actor_, "delete_role", {{"role", name}},
       [&](store::Transaction& txn, const store::MetadataState&, nlohmann::json&) { return txn.DeleteRole(name); });

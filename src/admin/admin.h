@@ -3,9 +3,12 @@
 #include <string>
 #include <vector>
 
+#include <optional>
+
 #include "access/grant.h"
 #include "catalog/catalog.h"
 #include "common/status.h"
+#include "iam/role.h"
 
 namespace weir::admin {
 
@@ -23,8 +26,38 @@ class Admin {
 
   // kInvalidArgument for a bad name; kAlreadyExists when present.
   Status CreateRole(const std::string& name, const std::string& description = "");
-  // kNotFound when absent; removes the role's grants too.
+  // kNotFound when absent; kFailedPrecondition while it is a user's
+  // execution role; removes the role's grants too. The cluster role cannot
+  // be deleted.
   Status DeleteRole(const std::string& name);
+
+  // --- identity (IAM) ---
+  // The first-time setup of a data directory: the cluster record, the
+  // cluster role, and the bootstrap administrator `admin` (execution role
+  // `weir-admin`, allowed every action) with `admin_password`.
+  Status Bootstrap(const iam::Cluster& cluster, const std::string& admin_password);
+  // Adds or replaces tags (`set`) and removes keys (`remove`).
+  Status TagCluster(const iam::Tags& set, const std::vector<std::string>& remove);
+  // Policy documents are validated (IAM grammar) before anything is stored;
+  // kInvalidArgument names the JSON path of the first problem.
+  Status SetTrustPolicy(const std::string& role, const std::string& document);
+  Status PutRolePolicy(const std::string& role, const std::string& name, const std::string& document);
+  Status DeleteRolePolicy(const std::string& role, const std::string& name);
+  Status AttachRolePolicy(const std::string& role, const std::string& policy);
+  Status DetachRolePolicy(const std::string& role, const std::string& policy);
+  Status TagRole(const std::string& role, const iam::Tags& set, const std::vector<std::string>& remove);
+  Status SetMaxSessionDuration(const std::string& role, int64_t seconds);
+  // A user with `execution_role`; `password` may be empty (no password login).
+  Status CreateUser(const std::string& name, const std::string& execution_role, const std::string& password,
+                    const iam::Tags& tags);
+  Status UpdateUser(const std::string& name, const std::optional<std::string>& execution_role,
+                    std::optional<bool> enabled, const iam::Tags& set_tags, const std::vector<std::string>& remove_tags);
+  Status SetPassword(const std::string& name, const std::string& password);
+  Status DeleteUser(const std::string& name);
+  Status CreatePolicy(const std::string& name, const std::string& document, const std::string& description);
+  Status UpdatePolicy(const std::string& name, const std::string& document);
+  // kFailedPrecondition while a role has it attached.
+  Status DeletePolicy(const std::string& name);
   Status CreateDatabase(const std::string& name, const std::string& description = "");
 
   // Registers database.table over the files under `location` (relative to

@@ -2,6 +2,9 @@
 #include <iostream>
 #include <sstream>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 
 #include "access/snapshot.h"
@@ -9,6 +12,7 @@
 #include "admin/data_dir.h"
 #include "cli/commands.h"
 #include "cli/output.h"
+#include "iam/scram.h"
 
 namespace weir::cli {
 
@@ -55,6 +59,15 @@ std::vector<std::string> SplitList(const std::string& text) {
   return out;
 }
 
+// Writes `content` to a new file readable only by its owner.
+Status WriteSecretFile(const std::string& path, const std::string& content) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return Status::IoError("cannot create " + path);
+  bool ok = ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size()) && ::fsync(fd) == 0;
+  ::close(fd);
+  return ok ? Status::Ok() : Status::IoError("cannot write " + path);
+}
+
 void AddDataDirOption(CLI::App* command, GlobalOptions& options) {
   command->add_option("--data-dir", options.data_dir, "Data directory (default: $WEIR_DATA_DIR or ./weir-data)");
 }
@@ -99,11 +112,31 @@ void AddAdminCommands(CLI::App& app, GlobalOptions& options) {
   // init
   auto* init = app.add_subcommand("init", "Create a data directory: lake root D/lake, metadata D/weir.db");
   AddDataDirOption(init, options);
+  static iam::Cluster cluster;
+  init->add_option("--account", cluster.account, "Account id in ARNs (12 digits)")->capture_default_str();
+  init->add_option("--region", cluster.region, "Region in the cluster ARN")->capture_default_str();
+  init->add_option("--cluster-name", cluster.name, "Cluster name in its ARN")->capture_default_str();
+  init->footer(
+      "Creates the bootstrap administrator `admin`: its password is $WEIR_ADMIN_PASSWORD, or is generated into "
+      "D/admin-password (mode 0600).");
   init->callback([&options] {
     Status status = admin::DataDir::Init(options.data_dir);
-    if (status.ok())
-      std::cout << "initialized " << options.data_dir << " (lake root " << options.data_dir << "/lake)\n";
-    Finish(status);
+    if (!status.ok()) Finish(status);
+    const char* env = std::getenv("WEIR_ADMIN_PASSWORD");
+    std::string password = env != nullptr && *env != '\0' ? env : iam::GeneratePassword();
+    auto dir = OpenOrDie(options);
+    status = admin::Admin(dir.get(), admin::LocalActor()).Bootstrap(cluster, password);
+    if (status.ok() && (env == nullptr || *env == '\0')) {
+      status = WriteSecretFile(dir->path() + "/admin-password", password + "\n");
+    }
+    if (status.ok()) {
+      std::cout << "initialized " << options.data_dir << " (lake root " << options.data_dir << "/lake)\n"
+                << "cluster " << cluster.Arn() << "\n"
+                << "administrator: admin"
+                << (env == nullptr || *env == '\0' ? " (password in " + dir->path() + "/admin-password)" : "")
+                << "\n";
+    }
+    Done(dir, status);
   });
 
   // role

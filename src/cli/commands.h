@@ -18,6 +18,9 @@ struct GlobalOptions {
 // bad usage.
 void AddAdminCommands(CLI::App& app, GlobalOptions& options);
 void AddSqlCommand(CLI::App& app, GlobalOptions& options);
+void AddAccessCommands(CLI::App& app, GlobalOptions& options);
+// Needs AddAdminCommands and AddAccessCommands first (it extends `weir role` and `weir access`).
+void AddIdentityCommands(CLI::App& app, GlobalOptions& options);
 void AddDemoCommand(CLI::App& app);
 
 }  // namespace weir::cli

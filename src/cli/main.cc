@@ -17,6 +17,8 @@ int main(int argc, char** argv) {
   weir::cli::GlobalOptions options;
   options.data_dir = weir::admin::DefaultDataDir();
   weir::cli::AddAdminCommands(app, options);
+  weir::cli::AddAccessCommands(app, options);
+  weir::cli::AddIdentityCommands(app, options);
   weir::cli::AddSqlCommand(app, options);
   weir::cli::AddDemoCommand(app);
 

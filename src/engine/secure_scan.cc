@@ -53,7 +53,7 @@ struct SecureScanBindData : public duckdb::TableFunctionData {
     copy->inner_names = inner_names;
     copy->inner_types = inner_types;
     copy->inner_virtual = inner_virtual;
-    return std::move(copy);
+    return copy;
   }
   bool Equals(const FunctionData& other) const override { return this == &other; }
 };
@@ -118,7 +118,7 @@ class FilterBinder {
         auto result = duckdb::make_uniq<duckdb::BoundConjunctionExpression>(
             e.kind == Kind::kAnd ? ExpressionType::CONJUNCTION_AND : ExpressionType::CONJUNCTION_OR);
         for (const auto& child : e.children) result->children.push_back(Bind(child));
-        return std::move(result);
+        return result;
       }
       case Kind::kNot:
         return Not(Bind(e.children.at(0)));
@@ -127,7 +127,7 @@ class FilterBinder {
             e.negated ? ExpressionType::OPERATOR_IS_NOT_NULL : ExpressionType::OPERATOR_IS_NULL,
             LogicalType::BOOLEAN);
         result->children.push_back(Column(e.column));
-        return std::move(result);
+        return result;
       }
       case Kind::kCompare:
         return Compare(e.column, CompareType(e.op), e.values.at(0));
@@ -178,7 +178,7 @@ class FilterBinder {
     auto result =
         duckdb::make_uniq<duckdb::BoundOperatorExpression>(duckdb::ExpressionType::OPERATOR_NOT, LogicalType::BOOLEAN);
     result->children.push_back(std::move(child));
-    return std::move(result);
+    return result;
   }
 
   duckdb::unique_ptr<duckdb::Expression> Column(const std::string& name) {
@@ -275,7 +275,7 @@ duckdb::unique_ptr<FunctionData> Bind(ClientContext& context, duckdb::TableFunct
     return_types.push_back(inner_types[index]);
     names.push_back(column);
   }
-  return std::move(result);
+  return result;
 }
 
 duckdb::vector<ColumnIndex> InnerColumns(const SecureScanBindData& bind, const duckdb::vector<ColumnIndex>& outer) {
@@ -396,7 +396,7 @@ duckdb::unique_ptr<GlobalTableFunctionState> InitGlobal(ClientContext& context, 
     TableFunctionInitInput inner_input(bind.inner_bind.get(), result->inner_columns, input.projection_ids,
                                        result->inner_filters.get(), input.sample_options, input.op);
     result->inner = bind.inner.init_global(context, inner_input);
-    return std::move(result);
+    return result;
   }
   // Filters are keyed by position in the column list, which the mapping
   // preserves, so they pass through unchanged. Without a row predicate their
@@ -405,7 +405,7 @@ duckdb::unique_ptr<GlobalTableFunctionState> InitGlobal(ClientContext& context, 
   TableFunctionInitInput inner_input(bind.inner_bind.get(), result->inner_columns, input.projection_ids, input.filters,
                                      input.sample_options, input.op);
   result->inner = bind.inner.init_global(context, inner_input);
-  return std::move(result);
+  return result;
 }
 
 duckdb::unique_ptr<LocalTableFunctionState> InitLocal(duckdb::ExecutionContext& context, TableFunctionInitInput& input,
@@ -430,7 +430,7 @@ duckdb::unique_ptr<LocalTableFunctionState> InitLocal(duckdb::ExecutionContext& 
       result->post_filter = duckdb::make_uniq<duckdb::ExpressionExecutor>(client, *global.post_filter);
     }
   }
-  return std::move(result);
+  return result;
 }
 
 void Scan(ClientContext& context, duckdb::TableFunctionInput& data, duckdb::DataChunk& output) {

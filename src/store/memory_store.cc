@@ -29,6 +29,24 @@ struct State {
 
 class MemoryStore;
 
+// Lists sorted by name: lookup and sorted insertion.
+template <typename T>
+T* FindNamed(std::vector<T>& items, const std::string& name) {
+  auto it = std::lower_bound(items.begin(), items.end(), name, [](const T& t, const std::string& n) { return t.name < n; });
+  return it != items.end() && it->name == name ? &*it : nullptr;
+}
+
+template <typename T>
+Status InsertNamed(std::vector<T>& items, const T& item, const char* kind) {
+  auto it =
+      std::lower_bound(items.begin(), items.end(), item.name, [](const T& t, const std::string& n) { return t.name < n; });
+  if (it != items.end() && it->name == item.name) {
+    return Status::AlreadyExists(std::string(kind) + " '" + item.name + "' already exists");
+  }
+  items.insert(it, item);
+  return Status::Ok();
+}
+
 class MemoryTransaction final : public Transaction {
  public:
   MemoryTransaction(MemoryStore* store, std::unique_lock<std::mutex> writer, State state, int64_t next_seq)
@@ -51,8 +69,74 @@ class MemoryTransaction final : public Transaction {
     return Status::Ok();
   }
 
+  Status UpdateRole(const iam::Role& role) override {
+    WEIR_RETURN_IF_ERROR(CheckOpen());
+    auto* found = FindNamed(state_.metadata.roles, role.name);
+    if (found == nullptr) return Status::NotFound("role '" + role.name + "' does not exist");
+    *found = role;
+    return Status::Ok();
+  }
+
+  Status CreateUser(const iam::User& user) override {
+    WEIR_RETURN_IF_ERROR(CheckOpen());
+    if (FindNamed(state_.metadata.roles, user.execution_role) == nullptr) {
+      return Status::NotFound("role '" + user.execution_role + "' does not exist");
+    }
+    return InsertNamed(state_.metadata.users, user, "user");
+  }
+
+  Status UpdateUser(const iam::User& user) override {
+    WEIR_RETURN_IF_ERROR(CheckOpen());
+    if (FindNamed(state_.metadata.roles, user.execution_role) == nullptr) {
+      return Status::NotFound("role '" + user.execution_role + "' does not exist");
+    }
+    auto* found = FindNamed(state_.metadata.users, user.name);
+    if (found == nullptr) return Status::NotFound("user '" + user.name + "' does not exist");
+    *found = user;
+    return Status::Ok();
+  }
+
+  Status DeleteUser(const std::string& name) override {
+    WEIR_RETURN_IF_ERROR(CheckOpen());
+    if (std::erase_if(state_.metadata.users, [&](const iam::User& u) { return u.name == name; }) == 0) {
+      return Status::NotFound("user '" + name + "' does not exist");
+    }
+    return Status::Ok();
+  }
+
+  Status CreatePolicy(const iam::ManagedPolicy& policy) override {
+    WEIR_RETURN_IF_ERROR(CheckOpen());
+    return InsertNamed(state_.metadata.policies, policy, "policy");
+  }
+
+  Status UpdatePolicy(const iam::ManagedPolicy& policy) override {
+    WEIR_RETURN_IF_ERROR(CheckOpen());
+    auto* found = FindNamed(state_.metadata.policies, policy.name);
+    if (found == nullptr) return Status::NotFound("policy '" + policy.name + "' does not exist");
+    *found = policy;
+    return Status::Ok();
+  }
+
+  Status DeletePolicy(const std::string& name) override {
+    WEIR_RETURN_IF_ERROR(CheckOpen());
+    if (std::erase_if(state_.metadata.policies, [&](const iam::ManagedPolicy& p) { return p.name == name; }) == 0) {
+      return Status::NotFound("policy '" + name + "' does not exist");
+    }
+    return Status::Ok();
+  }
+
+  Status PutCluster(const iam::Cluster& cluster) override {
+    WEIR_RETURN_IF_ERROR(CheckOpen());
+    state_.metadata.cluster = cluster;
+    return Status::Ok();
+  }
+
   Status DeleteRole(const std::string& name) override {
     WEIR_RETURN_IF_ERROR(CheckOpen());
+    if (std::any_of(state_.metadata.users.begin(), state_.metadata.users.end(),
+                    [&](const iam::User& u) { return u.execution_role == name; })) {
+      return Status::FailedPrecondition("role '" + name + "' is a user's execution role");
+    }
     auto& roles = state_.metadata.roles;
     auto it = std::find_if(roles.begin(), roles.end(), [&](const iam::Role& r) { return r.name == name; });
     if (it == roles.end()) return Status::NotFound("role '" + name + "' does not exist");

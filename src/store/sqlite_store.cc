@@ -108,6 +108,30 @@ CREATE TABLE data_filters (
 );
 ALTER TABLE grants ADD COLUMN filter_name TEXT NOT NULL DEFAULT '';
 )sql",
+    // 3: IAM principals: role documents, users, managed policies, the cluster.
+    R"sql(
+-- doc: iam::ToJson(Role) without name and description.
+ALTER TABLE roles ADD COLUMN doc TEXT NOT NULL DEFAULT '{}';
+
+-- doc: iam::ToJson(User) without the name.
+CREATE TABLE users (
+  name TEXT PRIMARY KEY NOT NULL,
+  execution_role TEXT NOT NULL REFERENCES roles (name),
+  doc TEXT NOT NULL
+);
+
+CREATE TABLE managed_policies (
+  name TEXT PRIMARY KEY NOT NULL,
+  description TEXT NOT NULL,
+  document TEXT NOT NULL
+);
+
+-- key 'cluster': iam::ToJson(Cluster).
+CREATE TABLE settings (
+  key TEXT PRIMARY KEY NOT NULL,
+  value TEXT NOT NULL
+);
+)sql",
 };
 
 constexpr int64_t kSchemaVersion = static_cast<int64_t>(std::size(kMigrations));
@@ -276,11 +300,44 @@ Result<MetadataState> LoadState(sqlite3* db) {
     state.version = stmt.Int(0);
   }
   {
-    WEIR_ASSIGN_OR_RETURN(Statement stmt, Statement::Prepare(db, "SELECT name, description FROM roles ORDER BY name"));
+    WEIR_ASSIGN_OR_RETURN(Statement stmt,
+                          Statement::Prepare(db, "SELECT name, description, doc FROM roles ORDER BY name"));
     while (true) {
       WEIR_ASSIGN_OR_RETURN(bool row, stmt.Step());
       if (!row) break;
-      state.roles.push_back({stmt.Text(0), stmt.Text(1)});
+      iam::Role role{stmt.Text(0), stmt.Text(1)};
+      auto doc = nlohmann::json::parse(stmt.Text(2), nullptr, false);
+      if (doc.is_discarded() || !iam::FromJson(doc, &role)) return Corrupt("role " + role.name + " has a bad document");
+      state.roles.push_back(std::move(role));
+    }
+  }
+  {
+    WEIR_ASSIGN_OR_RETURN(Statement stmt, Statement::Prepare(db, "SELECT name, doc FROM users ORDER BY name"));
+    while (true) {
+      WEIR_ASSIGN_OR_RETURN(bool row, stmt.Step());
+      if (!row) break;
+      iam::User user;
+      user.name = stmt.Text(0);
+      auto doc = nlohmann::json::parse(stmt.Text(1), nullptr, false);
+      if (doc.is_discarded() || !iam::FromJson(doc, &user)) return Corrupt("user " + user.name + " has a bad document");
+      state.users.push_back(std::move(user));
+    }
+  }
+  {
+    WEIR_ASSIGN_OR_RETURN(
+        Statement stmt, Statement::Prepare(db, "SELECT name, description, document FROM managed_policies ORDER BY name"));
+    while (true) {
+      WEIR_ASSIGN_OR_RETURN(bool row, stmt.Step());
+      if (!row) break;
+      state.policies.push_back({stmt.Text(0), stmt.Text(1), stmt.Text(2)});
+    }
+  }
+  {
+    WEIR_ASSIGN_OR_RETURN(Statement stmt, Statement::Prepare(db, "SELECT value FROM settings WHERE key = 'cluster'"));
+    WEIR_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (row) {
+      auto doc = nlohmann::json::parse(stmt.Text(0), nullptr, false);
+      if (doc.is_discarded() || !iam::FromJson(doc, &state.cluster)) return Corrupt("the cluster record is bad");
     }
   }
   {
@@ -470,8 +527,8 @@ class SqliteTransaction final : public Transaction {
   Status CreateRole(const iam::Role& role) override {
     WEIR_RETURN_IF_ERROR(CheckOpen());
     WEIR_ASSIGN_OR_RETURN(Statement stmt,
-                          Statement::Prepare(db_, "INSERT INTO roles (name, description) VALUES (?, ?)"));
-    WEIR_RETURN_IF_ERROR(stmt.Bind(role.name, role.description));
+                          Statement::Prepare(db_, "INSERT INTO roles (name, description, doc) VALUES (?, ?, ?)"));
+    WEIR_RETURN_IF_ERROR(stmt.Bind(role.name, role.description, DumpJson(iam::ToJson(role))));
     Status status = stmt.Run();
     if (stmt.rc() == SQLITE_CONSTRAINT_PRIMARYKEY) {
       return Status::AlreadyExists("role '" + role.name + "' already exists");
@@ -479,13 +536,100 @@ class SqliteTransaction final : public Transaction {
     return status;
   }
 
+  Status UpdateRole(const iam::Role& role) override {
+    WEIR_RETURN_IF_ERROR(CheckOpen());
+    WEIR_ASSIGN_OR_RETURN(Statement stmt,
+                          Statement::Prepare(db_, "UPDATE roles SET description = ?, doc = ? WHERE name = ?"));
+    WEIR_RETURN_IF_ERROR(stmt.Bind(role.description, DumpJson(iam::ToJson(role)), role.name));
+    WEIR_RETURN_IF_ERROR(stmt.Run());
+    if (sqlite3_changes(db_) == 0) return Status::NotFound("role '" + role.name + "' does not exist");
+    return Status::Ok();
+  }
+
   Status DeleteRole(const std::string& name) override {
     WEIR_RETURN_IF_ERROR(CheckOpen());
+    WEIR_ASSIGN_OR_RETURN(bool used, Exists("SELECT 1 FROM users WHERE execution_role = ?", name));
+    if (used) return Status::FailedPrecondition("role '" + name + "' is a user's execution role");
     // ON DELETE CASCADE removes the role's grants.
     WEIR_ASSIGN_OR_RETURN(Statement stmt, Statement::Prepare(db_, "DELETE FROM roles WHERE name = ?"));
     WEIR_RETURN_IF_ERROR(stmt.Bind(name));
     WEIR_RETURN_IF_ERROR(stmt.Run());
     if (sqlite3_changes(db_) == 0) return Status::NotFound("role '" + name + "' does not exist");
+    return Status::Ok();
+  }
+
+  Status CreateUser(const iam::User& user) override {
+    WEIR_RETURN_IF_ERROR(CheckOpen());
+    WEIR_ASSIGN_OR_RETURN(bool role_exists, Exists("SELECT 1 FROM roles WHERE name = ?", user.execution_role));
+    if (!role_exists) return Status::NotFound("role '" + user.execution_role + "' does not exist");
+    WEIR_ASSIGN_OR_RETURN(Statement stmt,
+                          Statement::Prepare(db_, "INSERT INTO users (name, execution_role, doc) VALUES (?, ?, ?)"));
+    WEIR_RETURN_IF_ERROR(stmt.Bind(user.name, user.execution_role, DumpJson(iam::ToJson(user))));
+    Status status = stmt.Run();
+    if (stmt.rc() == SQLITE_CONSTRAINT_PRIMARYKEY) {
+      return Status::AlreadyExists("user '" + user.name + "' already exists");
+    }
+    return status;
+  }
+
+  Status UpdateUser(const iam::User& user) override {
+    WEIR_RETURN_IF_ERROR(CheckOpen());
+    WEIR_ASSIGN_OR_RETURN(bool role_exists, Exists("SELECT 1 FROM roles WHERE name = ?", user.execution_role));
+    if (!role_exists) return Status::NotFound("role '" + user.execution_role + "' does not exist");
+    WEIR_ASSIGN_OR_RETURN(Statement stmt,
+                          Statement::Prepare(db_, "UPDATE users SET execution_role = ?, doc = ? WHERE name = ?"));
+    WEIR_RETURN_IF_ERROR(stmt.Bind(user.execution_role, DumpJson(iam::ToJson(user)), user.name));
+    WEIR_RETURN_IF_ERROR(stmt.Run());
+    if (sqlite3_changes(db_) == 0) return Status::NotFound("user '" + user.name + "' does not exist");
+    return Status::Ok();
+  }
+
+  Status DeleteUser(const std::string& name) override {
+    return DeleteByName("DELETE FROM users WHERE name = ?", name, "user");
+  }
+
+  Status CreatePolicy(const iam::ManagedPolicy& policy) override {
+    WEIR_RETURN_IF_ERROR(CheckOpen());
+    WEIR_ASSIGN_OR_RETURN(
+        Statement stmt,
+        Statement::Prepare(db_, "INSERT INTO managed_policies (name, description, document) VALUES (?, ?, ?)"));
+    WEIR_RETURN_IF_ERROR(stmt.Bind(policy.name, policy.description, policy.document));
+    Status status = stmt.Run();
+    if (stmt.rc() == SQLITE_CONSTRAINT_PRIMARYKEY) {
+      return Status::AlreadyExists("policy '" + policy.name + "' already exists");
+    }
+    return status;
+  }
+
+  Status UpdatePolicy(const iam::ManagedPolicy& policy) override {
+    WEIR_RETURN_IF_ERROR(CheckOpen());
+    WEIR_ASSIGN_OR_RETURN(
+        Statement stmt,
+        Statement::Prepare(db_, "UPDATE managed_policies SET description = ?, document = ? WHERE name = ?"));
+    WEIR_RETURN_IF_ERROR(stmt.Bind(policy.description, policy.document, policy.name));
+    WEIR_RETURN_IF_ERROR(stmt.Run());
+    if (sqlite3_changes(db_) == 0) return Status::NotFound("policy '" + policy.name + "' does not exist");
+    return Status::Ok();
+  }
+
+  Status DeletePolicy(const std::string& name) override {
+    return DeleteByName("DELETE FROM managed_policies WHERE name = ?", name, "policy");
+  }
+
+  Status PutCluster(const iam::Cluster& cluster) override {
+    WEIR_RETURN_IF_ERROR(CheckOpen());
+    WEIR_ASSIGN_OR_RETURN(Statement stmt,
+                          Statement::Prepare(db_, "INSERT OR REPLACE INTO settings (key, value) VALUES ('cluster', ?)"));
+    WEIR_RETURN_IF_ERROR(stmt.Bind(DumpJson(iam::ToJson(cluster))));
+    return stmt.Run();
+  }
+
+  Status DeleteByName(const char* sql, const std::string& name, const char* kind) {
+    WEIR_RETURN_IF_ERROR(CheckOpen());
+    WEIR_ASSIGN_OR_RETURN(Statement stmt, Statement::Prepare(db_, sql));
+    WEIR_RETURN_IF_ERROR(stmt.Bind(name));
+    WEIR_RETURN_IF_ERROR(stmt.Run());
+    if (sqlite3_changes(db_) == 0) return Status::NotFound(std::string(kind) + " '" + name + "' does not exist");
     return Status::Ok();
   }
 

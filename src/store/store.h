@@ -22,6 +22,9 @@ struct MetadataState {
   std::vector<catalog::Table> tables;        // sorted by (database, name)
   std::vector<access::Grant> grants;         // sorted by id
   std::vector<access::DataFilter> filters;   // sorted by (database, table, name)
+  std::vector<iam::User> users;              // sorted by name
+  std::vector<iam::ManagedPolicy> policies;  // sorted by name
+  iam::Cluster cluster;                      // defaults until PutCluster
 };
 
 // A write transaction. Every change and its audit record go through one of
@@ -38,8 +41,25 @@ class Transaction {
 
   // kAlreadyExists when a role of that name exists.
   virtual Status CreateRole(const iam::Role& role) = 0;
-  // kNotFound when absent. Also deletes the role's grants.
+  // Replaces everything but the name. kNotFound when absent.
+  virtual Status UpdateRole(const iam::Role& role) = 0;
+  // kNotFound when absent; kFailedPrecondition while it is a user's execution
+  // role. Also deletes the role's grants.
   virtual Status DeleteRole(const std::string& name) = 0;
+  // kAlreadyExists when present; kNotFound when the execution role is absent.
+  virtual Status CreateUser(const iam::User& user) = 0;
+  // Replaces everything but the name. kNotFound when the user or the execution role is absent.
+  virtual Status UpdateUser(const iam::User& user) = 0;
+  // kNotFound when absent.
+  virtual Status DeleteUser(const std::string& name) = 0;
+  // kAlreadyExists when present.
+  virtual Status CreatePolicy(const iam::ManagedPolicy& policy) = 0;
+  // kNotFound when absent.
+  virtual Status UpdatePolicy(const iam::ManagedPolicy& policy) = 0;
+  // kNotFound when absent. (Callers detach it from roles first.)
+  virtual Status DeletePolicy(const std::string& name) = 0;
+  // Stores the cluster record.
+  virtual Status PutCluster(const iam::Cluster& cluster) = 0;
   // kAlreadyExists when present.
   virtual Status CreateDatabase(const catalog::Database& database) = 0;
   // kNotFound when absent; kFailedPrecondition when it still holds tables.

@@ -323,6 +323,60 @@ TEST_P(StoreTest, DataFiltersAndGrantsThroughThem) {
   EXPECT_TRUE(Load().filters.empty());
 }
 
+TEST_P(StoreTest, PrincipalsPoliciesAndTheCluster) {
+  Populate();
+  iam::User user;
+  user.name = "david";
+  user.execution_role = "analyst";
+  user.password = {4096, "c2FsdA==", "c3RvcmVk", "c2VydmVy"};
+  user.tags = {{"team", "marketing"}};
+  user.access_keys.push_back({"AKIAEXAMPLE", {4096, "cw==", "aw==", "cw=="}, true, 42});
+  iam::ManagedPolicy policy{"read-all", "reads", R"({"Version":"2012-10-17","Statement":[]})"};
+  iam::Cluster cluster;
+  cluster.tags = {{"team", "sales"}};
+  Commit([&](Transaction& txn) {
+    ASSERT_TRUE(txn.CreateUser(user).ok());
+    EXPECT_EQ(txn.CreateUser(user).code(), StatusCode::kAlreadyExists);
+    iam::User orphan = user;
+    orphan.name = "tina";
+    orphan.execution_role = "nope";
+    EXPECT_EQ(txn.CreateUser(orphan).code(), StatusCode::kNotFound);
+    ASSERT_TRUE(txn.CreatePolicy(policy).ok());
+    EXPECT_EQ(txn.CreatePolicy(policy).code(), StatusCode::kAlreadyExists);
+    iam::Role role = MakeRole("analyst");
+    role.trust_policy = R"({"Version":"2012-10-17","Statement":[]})";
+    role.managed_policies = {"read-all"};
+    role.inline_policies = {{"extra", "{}"}};
+    role.tags = {{"k", "v"}};
+    ASSERT_TRUE(txn.UpdateRole(role).ok());
+    EXPECT_EQ(txn.UpdateRole(MakeRole("nope")).code(), StatusCode::kNotFound);
+    ASSERT_TRUE(txn.PutCluster(cluster).ok());
+  });
+  MetadataState state = Load();
+  ASSERT_EQ(state.users.size(), 1u);
+  EXPECT_EQ(state.users[0], user);
+  ASSERT_EQ(state.policies.size(), 1u);
+  EXPECT_EQ(state.policies[0], policy);
+  EXPECT_EQ(state.cluster, cluster);
+  EXPECT_EQ(state.roles[0].managed_policies, std::vector<std::string>{"read-all"});
+  EXPECT_EQ(state.roles[0].tags.at("k"), "v");
+
+  // An execution role cannot be deleted while a user needs it.
+  {
+    auto txn = Begin();
+    EXPECT_EQ(txn->DeleteRole("analyst").code(), StatusCode::kFailedPrecondition);
+  }
+  Commit([](Transaction& txn) {
+    ASSERT_TRUE(txn.DeleteUser("david").ok());
+    EXPECT_EQ(txn.DeleteUser("david").code(), StatusCode::kNotFound);
+    ASSERT_TRUE(txn.DeletePolicy("read-all").ok());
+    ASSERT_TRUE(txn.DeleteRole("analyst").ok());
+  });
+  state = Load();
+  EXPECT_TRUE(state.users.empty());
+  EXPECT_TRUE(state.policies.empty());
+}
+
 TEST_P(StoreTest, DeletingRoleOrTableCascadesToGrants) {
   Populate();
   Commit([](Transaction& txn) { ASSERT_TRUE(txn.DeleteRole("auditor").ok()); });
@@ -577,7 +631,7 @@ TEST(SqliteStore, UsesWalJournal) {
     ASSERT_TRUE(store.ok()) << store.status().ToString();
   }
   EXPECT_EQ(QueryTextRaw(path, "PRAGMA journal_mode"), "wal");
-  EXPECT_EQ(QueryTextRaw(path, "PRAGMA user_version"), "2");  // every migration applied
+  EXPECT_EQ(QueryTextRaw(path, "PRAGMA user_version"), "3");  // every migration applied
 }
 
 TEST(SqliteStore, RefusesNewerSchemaVersion) {

@@ -1,0 +1,286 @@
+// Admin verbs for IAM principals: the cluster, roles' policies and tags,
+// users and managed policies. Same shape as admin.cc: one store transaction
+// with its audit record per verb.
+
+#include <algorithm>
+
+#include "admin/admin.h"
+#include "admin/data_dir.h"
+#include "admin/transaction.h"
+#include "iam/policy.h"
+#include "iam/scram.h"
+#include "store/store.h"
+
+namespace weir::admin {
+
+namespace {
+
+Status ValidateDocument(const std::string& what, const std::string& document, iam::PolicyKind kind) {
+  auto parsed = iam::Policy::Parse(document, kind);
+  if (!parsed.ok()) return Status::InvalidArgument(what + ": " + parsed.status().message());
+  return Status::Ok();
+}
+
+Result<iam::Role> FindRole(const store::MetadataState& state, const std::string& name) {
+  for (const auto& r : state.roles) {
+    if (r.name == name) return r;
+  }
+  return Status::NotFound("role " + name + " does not exist");
+}
+
+Result<iam::User> FindUser(const store::MetadataState& state, const std::string& name) {
+  for (const auto& u : state.users) {
+    if (u.name == name) return u;
+  }
+  return Status::NotFound("user " + name + " does not exist");
+}
+
+bool HasPolicy(const store::MetadataState& state, const std::string& name) {
+  return std::any_of(state.policies.begin(), state.policies.end(),
+                     [&](const iam::ManagedPolicy& p) { return p.name == name; });
+}
+
+Status CheckTags(const iam::Tags& tags) {
+  for (const auto& [k, v] : tags) {
+    if (k.empty() || k.size() > 128 || v.size() > 256) {
+      return Status::InvalidArgument("tag keys are 1-128 characters and values at most 256: '" + k + "'");
+    }
+    if (k.rfind("aws:", 0) == 0) return Status::InvalidArgument("tag keys may not start with 'aws:': " + k);
+  }
+  return Status::Ok();
+}
+
+void ApplyTags(iam::Tags* tags, const iam::Tags& set, const std::vector<std::string>& remove) {
+  for (const auto& k : remove) tags->erase(k);
+  for (const auto& [k, v] : set) (*tags)[k] = v;
+}
+
+// The bootstrap administrator's role allows every action.
+constexpr const char* kAdminRole = "weir-admin";
+constexpr const char* kAdminPolicy =
+    R"({"Version":"2012-10-17","Statement":[{"Sid":"Everything","Effect":"Allow","Action":"*","Resource":"*"}]})";
+
+}  // namespace
+
+Status Admin::Bootstrap(const iam::Cluster& cluster, const std::string& admin_password) {
+  WEIR_RETURN_IF_ERROR(CheckName("cluster", cluster.name));
+  if (cluster.account.size() != 12 || !std::all_of(cluster.account.begin(), cluster.account.end(), ::isdigit)) {
+    return Status::InvalidArgument("an account id is 12 digits: " + cluster.account);
+  }
+  WEIR_ASSIGN_OR_RETURN(iam::ScramVerifier verifier, iam::MakeScramVerifier(admin_password));
+  nlohmann::json detail = {{"cluster", cluster.Arn()}, {"admin_user", "admin"}};
+  return InTransaction(dir_, actor_, "bootstrap", detail,
+                       [&](store::Transaction& txn, const store::MetadataState&, nlohmann::json&) -> Status {
+                         WEIR_RETURN_IF_ERROR(txn.PutCluster(cluster));
+                         WEIR_RETURN_IF_ERROR(txn.CreateRole({iam::kClusterRoleName,
+                                                              "the cluster's own role (instance profile analog)"}));
+                         iam::Role admin_role{kAdminRole, "the bootstrap administrator's execution role"};
+                         admin_role.inline_policies["administrator"] = kAdminPolicy;
+                         WEIR_RETURN_IF_ERROR(txn.CreateRole(admin_role));
+                         iam::User admin;
+                         admin.name = "admin";
+                         admin.execution_role = kAdminRole;
+                         admin.password = verifier;
+                         return txn.CreateUser(admin);
+                       });
+}
+
+Status Admin::TagCluster(const iam::Tags& set, const std::vector<std::string>& remove) {
+  WEIR_RETURN_IF_ERROR(CheckTags(set));
+  return InTransaction(dir_, actor_, "tag_cluster", {{"set", set}, {"remove", remove}},
+                       [&](store::Transaction& txn, const store::MetadataState& state, nlohmann::json&) {
+                         iam::Cluster cluster = state.cluster;
+                         ApplyTags(&cluster.tags, set, remove);
+                         return txn.PutCluster(cluster);
+                       });
+}
+
+namespace {
+
+// Loads `role`, lets `change` edit it, and stores it.
+template <typename F>
+Status EditRole(DataDir* dir, const std::string& actor, const std::string& action, const std::string& role,
+                nlohmann::json detail, F change) {
+  detail["role"] = role;
+  return InTransaction(dir, actor, action, detail,
+                       [&](store::Transaction& txn, const store::MetadataState& state, nlohmann::json& d) -> Status {
+                         WEIR_ASSIGN_OR_RETURN(iam::Role r, FindRole(state, role));
+                         WEIR_RETURN_IF_ERROR(change(r, state, d));
+                         return txn.UpdateRole(r);
+                       });
+}
+
+template <typename F>
+Status EditUser(DataDir* dir, const std::string& actor, const std::string& action, const std::string& user,
+                nlohmann::json detail, F change) {
+  detail["user"] = user;
+  return InTransaction(dir, actor, action, detail,
+                       [&](store::Transaction& txn, const store::MetadataState& state, nlohmann::json& d) -> Status {
+                         WEIR_ASSIGN_OR_RETURN(iam::User u, FindUser(state, user));
+                         WEIR_RETURN_IF_ERROR(change(u, state, d));
+                         return txn.UpdateUser(u);
+                       });
+}
+
+}  // namespace
+
+Status Admin::SetTrustPolicy(const std::string& role, const std::string& document) {
+  WEIR_RETURN_IF_ERROR(ValidateDocument("trust policy", document, iam::PolicyKind::kTrust));
+  return EditRole(dir_, actor_, "set_trust_policy", role, {},
+                  [&](iam::Role& r, const store::MetadataState&, nlohmann::json&) {
+                    r.trust_policy = document;
+                    return Status::Ok();
+                  });
+}
+
+Status Admin::PutRolePolicy(const std::string& role, const std::string& name, const std::string& document) {
+  WEIR_RETURN_IF_ERROR(CheckName("policy", name));
+  WEIR_RETURN_IF_ERROR(ValidateDocument("policy " + name, document, iam::PolicyKind::kIdentity));
+  return EditRole(dir_, actor_, "put_role_policy", role, {{"policy", name}},
+                  [&](iam::Role& r, const store::MetadataState&, nlohmann::json&) {
+                    r.inline_policies[name] = document;
+                    return Status::Ok();
+                  });
+}
+
+Status Admin::DeleteRolePolicy(const std::string& role, const std::string& name) {
+  return EditRole(dir_, actor_, "delete_role_policy", role, {{"policy", name}},
+                  [&](iam::Role& r, const store::MetadataState&, nlohmann::json&) -> Status {
+                    if (r.inline_policies.erase(name) == 0) {
+                      return Status::NotFound("role " + role + " has no inline policy " + name);
+                    }
+                    return Status::Ok();
+                  });
+}
+
+Status Admin::AttachRolePolicy(const std::string& role, const std::string& policy) {
+  return EditRole(dir_, actor_, "attach_role_policy", role, {{"policy", policy}},
+                  [&](iam::Role& r, const store::MetadataState& state, nlohmann::json& d) -> Status {
+                    if (!HasPolicy(state, policy)) return Status::NotFound("policy " + policy + " does not exist");
+                    auto& list = r.managed_policies;
+                    if (std::find(list.begin(), list.end(), policy) != list.end()) {
+                      d["unchanged"] = true;
+                      return Status::Ok();
+                    }
+                    list.push_back(policy);
+                    std::sort(list.begin(), list.end());
+                    return Status::Ok();
+                  });
+}
+
+Status Admin::DetachRolePolicy(const std::string& role, const std::string& policy) {
+  return EditRole(dir_, actor_, "detach_role_policy", role, {{"policy", policy}},
+                  [&](iam::Role& r, const store::MetadataState&, nlohmann::json&) -> Status {
+                    if (std::erase(r.managed_policies, policy) == 0) {
+                      return Status::NotFound("policy " + policy + " is not attached to role " + role);
+                    }
+                    return Status::Ok();
+                  });
+}
+
+Status Admin::TagRole(const std::string& role, const iam::Tags& set, const std::vector<std::string>& remove) {
+  WEIR_RETURN_IF_ERROR(CheckTags(set));
+  return EditRole(dir_, actor_, "tag_role", role, {{"set", set}, {"remove", remove}},
+                  [&](iam::Role& r, const store::MetadataState&, nlohmann::json&) {
+                    ApplyTags(&r.tags, set, remove);
+                    return Status::Ok();
+                  });
+}
+
+Status Admin::SetMaxSessionDuration(const std::string& role, int64_t seconds) {
+  if (seconds < 900 || seconds > 43200) {
+    return Status::InvalidArgument("max session duration is 900 to 43200 seconds, as in IAM");
+  }
+  return EditRole(dir_, actor_, "set_max_session_duration", role, {{"seconds", seconds}},
+                  [&](iam::Role& r, const store::MetadataState&, nlohmann::json&) {
+                    r.max_session_duration_s = seconds;
+                    return Status::Ok();
+                  });
+}
+
+Status Admin::CreateUser(const std::string& name, const std::string& execution_role, const std::string& password,
+                         const iam::Tags& tags) {
+  WEIR_RETURN_IF_ERROR(CheckName("user", name));
+  WEIR_RETURN_IF_ERROR(CheckTags(tags));
+  iam::User user;
+  user.name = name;
+  user.execution_role = execution_role;
+  user.tags = tags;
+  if (!password.empty()) {
+    WEIR_ASSIGN_OR_RETURN(user.password, iam::MakeScramVerifier(password));
+  }
+  return InTransaction(dir_, actor_, "create_user",
+                       {{"user", name}, {"execution_role", execution_role}, {"tags", tags}},
+                       [&](store::Transaction& txn, const store::MetadataState&, nlohmann::json&) {
+                         return txn.CreateUser(user);
+                       });
+}
+
+Status Admin::UpdateUser(const std::string& name, const std::optional<std::string>& execution_role,
+                         std::optional<bool> enabled, const iam::Tags& set_tags,
+                         const std::vector<std::string>& remove_tags) {
+  WEIR_RETURN_IF_ERROR(CheckTags(set_tags));
+  nlohmann::json detail = {{"set_tags", set_tags}, {"remove_tags", remove_tags}};
+  if (execution_role) detail["execution_role"] = *execution_role;
+  if (enabled) detail["enabled"] = *enabled;
+  return EditUser(dir_, actor_, "update_user", name, detail,
+                  [&](iam::User& u, const store::MetadataState&, nlohmann::json&) {
+                    if (execution_role) u.execution_role = *execution_role;
+                    if (enabled) u.enabled = *enabled;
+                    ApplyTags(&u.tags, set_tags, remove_tags);
+                    return Status::Ok();
+                  });
+}
+
+Status Admin::SetPassword(const std::string& name, const std::string& password) {
+  if (password.empty()) return Status::InvalidArgument("a password may not be empty");
+  WEIR_ASSIGN_OR_RETURN(iam::ScramVerifier verifier, iam::MakeScramVerifier(password));
+  return EditUser(dir_, actor_, "set_password", name, {},
+                  [&](iam::User& u, const store::MetadataState&, nlohmann::json&) {
+                    u.password = verifier;
+                    return Status::Ok();
+                  });
+}
+
+Status Admin::DeleteUser(const std::string& name) {
+  return InTransaction(dir_, actor_, "delete_user", {{"user", name}},
+                       [&](store::Transaction& txn, const store::MetadataState&, nlohmann::json&) {
+                         return txn.DeleteUser(name);
+                       });
+}
+
+Status Admin::CreatePolicy(const std::string& name, const std::string& document, const std::string& description) {
+  WEIR_RETURN_IF_ERROR(CheckName("policy", name));
+  WEIR_RETURN_IF_ERROR(ValidateDocument("policy " + name, document, iam::PolicyKind::kIdentity));
+  return InTransaction(dir_, actor_, "create_policy", {{"policy", name}},
+                       [&](store::Transaction& txn, const store::MetadataState&, nlohmann::json&) {
+                         return txn.CreatePolicy({name, description, document});
+                       });
+}
+
+Status Admin::UpdatePolicy(const std::string& name, const std::string& document) {
+  WEIR_RETURN_IF_ERROR(ValidateDocument("policy " + name, document, iam::PolicyKind::kIdentity));
+  return InTransaction(dir_, actor_, "update_policy", {{"policy", name}},
+                       [&](store::Transaction& txn, const store::MetadataState& state, nlohmann::json&) -> Status {
+                         for (const auto& p : state.policies) {
+                           if (p.name == name) return txn.UpdatePolicy({name, p.description, document});
+                         }
+                         return Status::NotFound("policy " + name + " does not exist");
+                       });
+}
+
+Status Admin::DeletePolicy(const std::string& name) {
+  return InTransaction(dir_, actor_, "delete_policy", {{"policy", name}},
+                       [&](store::Transaction& txn, const store::MetadataState& state, nlohmann::json&) -> Status {
+                         for (const auto& r : state.roles) {
+                           const auto& list = r.managed_policies;
+                           if (std::find(list.begin(), list.end(), name) != list.end()) {
+                             return Status::FailedPrecondition("policy " + name + " is attached to role " + r.name +
+                                                               "; detach it first");
+                           }
+                         }
+                         return txn.DeletePolicy(name);
+                       });
+}
+
+}  // namespace weir::admin

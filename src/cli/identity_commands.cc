@@ -1,0 +1,330 @@
+// `weir user …`, `weir role …` (policies and tags), `weir cluster …`.
+
+#include <CLI/CLI.hpp>
+
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "access/snapshot.h"
+#include "admin/admin.h"
+#include "admin/data_dir.h"
+#include "cli/commands.h"
+#include "cli/output.h"
+#include "iam/assume.h"
+#include "iam/scram.h"
+#include "store/store.h"
+
+namespace weir::cli {
+
+namespace {
+
+// Runs `verb` against the data directory and exits with its status.
+template <typename F>
+[[noreturn]] void Run(const GlobalOptions& options, F verb) {
+  Status status;
+  {
+    auto dir = admin::DataDir::Open(options.data_dir);
+    if (!dir.ok()) {
+      status = dir.status();
+    } else {
+      admin::Admin admin(dir->get(), admin::LocalActor());
+      status = verb(admin, **dir);
+    }
+  }
+  if (!status.ok()) {
+    PrintError(status);
+    std::exit(1);
+  }
+  std::exit(0);
+}
+
+Result<iam::Tags> ParseTags(const std::vector<std::string>& items) {
+  iam::Tags tags;
+  for (const auto& item : items) {
+    auto eq = item.find('=');
+    if (eq == std::string::npos || eq == 0) return Status::InvalidArgument("expected KEY=VALUE, got '" + item + "'");
+    tags[item.substr(0, eq)] = item.substr(eq + 1);
+  }
+  return tags;
+}
+
+Result<std::string> ReadDocument(const std::string& path) {
+  std::stringstream buffer;
+  if (path == "-") {
+    buffer << std::cin.rdbuf();
+  } else {
+    std::ifstream in(path);
+    if (!in) return Status::InvalidArgument("cannot read " + path);
+    buffer << in.rdbuf();
+  }
+  return buffer.str();
+}
+
+void AddDataDir(CLI::App* command, GlobalOptions& options) {
+  command->add_option("--data-dir", options.data_dir, "Data directory (default: $WEIR_DATA_DIR or ./weir-data)");
+}
+
+std::string TagText(const iam::Tags& tags) {
+  std::string out;
+  for (const auto& [k, v] : tags) out += (out.empty() ? "" : ",") + k + "=" + v;
+  return out;
+}
+
+}  // namespace
+
+void AddIdentityCommands(CLI::App& app, GlobalOptions& options) {
+  static std::string name, role_name, policy_name, file, password_env, execution_role;
+  static std::vector<std::string> tags, untags;
+  static bool enable = false, disable = false;
+
+  // --- users
+  auto* user = app.add_subcommand("user", "Create, update, delete and list users")->require_subcommand(1);
+  auto* user_create = user->add_subcommand(
+      "create",
+      "Create a user with an execution role. The password comes from the variable named by --password-env, or is "
+      "generated and printed once");
+  user_create->add_option("name", name, "User name")->required();
+  user_create->add_option("--execution-role", execution_role, "The role the user may always use")->required();
+  user_create->add_option("--password-env", password_env, "Environment variable holding the password");
+  user_create->add_option("--tag", tags, "KEY=VALUE (repeatable)");
+  AddDataDir(user_create, options);
+  user_create->callback([&options] {
+    std::string password;
+    bool generated = password_env.empty();
+    if (generated) {
+      password = iam::GeneratePassword();
+    } else {
+      const char* value = std::getenv(password_env.c_str());
+      if (value == nullptr || *value == '\0') {
+        PrintError(Status::InvalidArgument("environment variable " + password_env + " is empty"));
+        std::exit(1);
+      }
+      password = value;
+    }
+    Run(options, [&](admin::Admin& admin, admin::DataDir&) -> Status {
+      WEIR_ASSIGN_OR_RETURN(iam::Tags parsed, ParseTags(tags));
+      WEIR_RETURN_IF_ERROR(admin.CreateUser(name, execution_role, password, parsed));
+      if (generated) std::cout << "password: " << password << "\n";
+      return Status::Ok();
+    });
+  });
+  auto* user_update = user->add_subcommand("update", "Change a user's execution role, state or tags");
+  user_update->add_option("name", name, "User name")->required();
+  user_update->add_option("--execution-role", execution_role, "New execution role");
+  auto* enable_flag = user_update->add_flag("--enable", enable, "Allow the user to connect");
+  user_update->add_flag("--disable", disable, "Refuse the user's connections")->excludes(enable_flag);
+  user_update->add_option("--tag", tags, "KEY=VALUE to add or replace (repeatable)");
+  user_update->add_option("--untag", untags, "KEY to remove (repeatable)");
+  AddDataDir(user_update, options);
+  user_update->callback([&options] {
+    Run(options, [&](admin::Admin& admin, admin::DataDir&) -> Status {
+      WEIR_ASSIGN_OR_RETURN(iam::Tags parsed, ParseTags(tags));
+      std::optional<std::string> role;
+      if (!execution_role.empty()) role = execution_role;
+      std::optional<bool> enabled;
+      if (enable || disable) enabled = enable;
+      return admin.UpdateUser(name, role, enabled, parsed, untags);
+    });
+  });
+  auto* user_password = user->add_subcommand(
+      "set-password", "Set a user's password (from --password-env, or generated and printed once)");
+  user_password->add_option("name", name, "User name")->required();
+  user_password->add_option("--password-env", password_env, "Environment variable holding the password");
+  AddDataDir(user_password, options);
+  user_password->callback([&options] {
+    bool generated = password_env.empty();
+    const char* value = generated ? nullptr : std::getenv(password_env.c_str());
+    std::string password = generated ? iam::GeneratePassword() : (value ? value : "");
+    Run(options, [&](admin::Admin& admin, admin::DataDir&) -> Status {
+      WEIR_RETURN_IF_ERROR(admin.SetPassword(name, password));
+      if (generated) std::cout << "password: " << password << "\n";
+      return Status::Ok();
+    });
+  });
+  auto* user_delete = user->add_subcommand("delete", "Delete a user");
+  user_delete->add_option("name", name, "User name")->required();
+  AddDataDir(user_delete, options);
+  user_delete->callback([&options] {
+    Run(options, [&](admin::Admin& admin, admin::DataDir&) { return admin.DeleteUser(name); });
+  });
+  auto* user_list = user->add_subcommand("list", "List users: name, ARN, execution role, state, tags");
+  AddDataDir(user_list, options);
+  user_list->callback([&options] {
+    Run(options, [&](admin::Admin&, admin::DataDir& dir) -> Status {
+      WEIR_ASSIGN_OR_RETURN(store::MetadataState state, dir.store().Load());
+      for (const auto& u : state.users) {
+        std::cout << u.name << "\t" << state.cluster.UserArn(u.name) << "\t" << u.execution_role << "\t"
+                  << (u.enabled ? "enabled" : "disabled") << "\t" << TagText(u.tags) << "\n";
+      }
+      return Status::Ok();
+    });
+  });
+
+  // --- roles: policies and tags (create/delete/list live in admin_commands.cc)
+  auto* role = app.get_subcommand("role");
+  auto* trust = role->add_subcommand("set-trust-policy", "Set a role's trust policy (IAM JSON) from a file or '-'");
+  trust->add_option("role", role_name, "Role")->required();
+  trust->add_option("file", file, "Policy document (JSON), or - for standard input")->required();
+  AddDataDir(trust, options);
+  trust->callback([&options] {
+    Run(options, [&](admin::Admin& admin, admin::DataDir&) -> Status {
+      WEIR_ASSIGN_OR_RETURN(std::string doc, ReadDocument(file));
+      return admin.SetTrustPolicy(role_name, doc);
+    });
+  });
+  auto* put = role->add_subcommand("put-policy", "Add or replace an inline identity policy of a role");
+  put->add_option("role", role_name, "Role")->required();
+  put->add_option("name", policy_name, "Inline policy name")->required();
+  put->add_option("file", file, "Policy document (JSON), or - for standard input")->required();
+  AddDataDir(put, options);
+  put->callback([&options] {
+    Run(options, [&](admin::Admin& admin, admin::DataDir&) -> Status {
+      WEIR_ASSIGN_OR_RETURN(std::string doc, ReadDocument(file));
+      return admin.PutRolePolicy(role_name, policy_name, doc);
+    });
+  });
+  auto* del = role->add_subcommand("delete-policy", "Delete an inline policy of a role");
+  del->add_option("role", role_name, "Role")->required();
+  del->add_option("name", policy_name, "Inline policy name")->required();
+  AddDataDir(del, options);
+  del->callback([&options] {
+    Run(options, [&](admin::Admin& admin, admin::DataDir&) { return admin.DeleteRolePolicy(role_name, policy_name); });
+  });
+  auto* attach = role->add_subcommand("attach-policy", "Attach a managed policy to a role");
+  attach->add_option("role", role_name, "Role")->required();
+  attach->add_option("policy", policy_name, "Managed policy name")->required();
+  AddDataDir(attach, options);
+  attach->callback([&options] {
+    Run(options, [&](admin::Admin& admin, admin::DataDir&) { return admin.AttachRolePolicy(role_name, policy_name); });
+  });
+  auto* detach = role->add_subcommand("detach-policy", "Detach a managed policy from a role");
+  detach->add_option("role", role_name, "Role")->required();
+  detach->add_option("policy", policy_name, "Managed policy name")->required();
+  AddDataDir(detach, options);
+  detach->callback([&options] {
+    Run(options, [&](admin::Admin& admin, admin::DataDir&) { return admin.DetachRolePolicy(role_name, policy_name); });
+  });
+  auto* role_tag = role->add_subcommand("tag", "Add, replace or remove a role's tags");
+  role_tag->add_option("role", role_name, "Role")->required();
+  role_tag->add_option("--tag", tags, "KEY=VALUE to add or replace (repeatable)");
+  role_tag->add_option("--untag", untags, "KEY to remove (repeatable)");
+  AddDataDir(role_tag, options);
+  role_tag->callback([&options] {
+    Run(options, [&](admin::Admin& admin, admin::DataDir&) -> Status {
+      WEIR_ASSIGN_OR_RETURN(iam::Tags parsed, ParseTags(tags));
+      return admin.TagRole(role_name, parsed, untags);
+    });
+  });
+  auto* role_show = role->add_subcommand("show", "Show a role: ARN, trust policy, policies, tags");
+  role_show->add_option("role", role_name, "Role")->required();
+  AddDataDir(role_show, options);
+  role_show->callback([&options] {
+    Run(options, [&](admin::Admin&, admin::DataDir& dir) -> Status {
+      WEIR_ASSIGN_OR_RETURN(store::MetadataState state, dir.store().Load());
+      for (const auto& r : state.roles) {
+        if (r.name != role_name) continue;
+        nlohmann::ordered_json out;
+        out["name"] = r.name;
+        out["arn"] = state.cluster.RoleArn(r.name);
+        out["description"] = r.description;
+        out["trust_policy"] = r.trust_policy.empty() ? nlohmann::json(nullptr) : nlohmann::json::parse(r.trust_policy);
+        out["managed_policies"] = r.managed_policies;
+        nlohmann::json inline_policies = nlohmann::json::object();
+        for (const auto& [k, v] : r.inline_policies) inline_policies[k] = nlohmann::json::parse(v);
+        out["inline_policies"] = inline_policies;
+        out["tags"] = r.tags;
+        out["max_session_duration_s"] = r.max_session_duration_s;
+        std::cout << out.dump(2) << "\n";
+        return Status::Ok();
+      }
+      return Status::NotFound("role " + role_name + " does not exist");
+    });
+  });
+
+  // --- runtime roles
+  static bool json = false;
+  auto* access = app.get_subcommand("access");
+  auto* can_assume = access->add_subcommand(
+      "can-assume",
+      "May USER run a session as ROLE? Prints the decision and the check that decided: the execution role, "
+      "(a) its policies allowing elasticmapreduce:GetClusterSessionCredentials, (b) the role's trust policy, "
+      "(c) the cluster role's policies. Exit 0 for any decision.");
+  can_assume->add_option("user", name, "User")->required();
+  can_assume->add_option("role", role_name, "Role name or ARN")->required();
+  can_assume->add_flag("--json", json, "Print JSON");
+  AddDataDir(can_assume, options);
+  can_assume->callback([&options] {
+    bool allowed = false;
+    Run(options, [&](admin::Admin&, admin::DataDir& dir) -> Status {
+      WEIR_ASSIGN_OR_RETURN(store::MetadataState state, dir.store().Load());
+      iam::Directory directory(state);
+      iam::AssumeDecision d = directory.CanAssume(name, role_name);
+      allowed = d.allowed;
+      if (json) {
+        nlohmann::json matched = nlohmann::json::array();
+        for (const auto& m : d.matched) {
+          matched.push_back({{"statement", m.statement}, {"effect", m.effect == iam::Effect::kAllow ? "Allow" : "Deny"}});
+        }
+        std::cout << nlohmann::json{{"allowed", d.allowed},
+                                    {"check", iam::AssumeCheckName(d.check)},
+                                    {"role_arn", d.role_arn},
+                                    {"message", d.message},
+                                    {"matched", matched}}
+                         .dump()
+                  << "\n";
+      } else {
+        std::cout << (d.allowed ? "allowed" : "denied") << " (" << iam::AssumeCheckName(d.check) << "): " << d.message
+                  << "\n";
+      }
+      return Status::Ok();
+    });
+    (void)allowed;
+  });
+  auto* roles = user->add_subcommand("roles", "The roles a user may run sessions as (execution role first)");
+  roles->add_option("name", name, "User")->required();
+  AddDataDir(roles, options);
+  roles->callback([&options] {
+    Run(options, [&](admin::Admin&, admin::DataDir& dir) -> Status {
+      WEIR_ASSIGN_OR_RETURN(store::MetadataState state, dir.store().Load());
+      iam::Directory directory(state);
+      if (directory.FindUser(name) == nullptr) return Status::NotFound("user " + name + " does not exist");
+      for (const auto& r : directory.AssumableRoles(name)) {
+        std::cout << r << "\t" << state.cluster.RoleArn(r) << "\n";
+      }
+      return Status::Ok();
+    });
+  });
+
+  // --- cluster
+  auto* cluster = app.add_subcommand("cluster", "Show the cluster record and change its tags")->require_subcommand(1);
+  auto* cluster_show = cluster->add_subcommand("show", "Print the cluster's ARN, role and tags");
+  AddDataDir(cluster_show, options);
+  cluster_show->callback([&options] {
+    Run(options, [&](admin::Admin&, admin::DataDir& dir) -> Status {
+      WEIR_ASSIGN_OR_RETURN(store::MetadataState state, dir.store().Load());
+      nlohmann::ordered_json out;
+      out["arn"] = state.cluster.Arn();
+      out["account"] = state.cluster.account;
+      out["region"] = state.cluster.region;
+      out["name"] = state.cluster.name;
+      out["cluster_role"] = state.cluster.RoleArn(iam::kClusterRoleName);
+      out["tags"] = state.cluster.tags;
+      std::cout << out.dump(2) << "\n";
+      return Status::Ok();
+    });
+  });
+  auto* cluster_tag = cluster->add_subcommand("tag", "Add, replace or remove the cluster's tags");
+  cluster_tag->add_option("--tag", tags, "KEY=VALUE to add or replace (repeatable)");
+  cluster_tag->add_option("--untag", untags, "KEY to remove (repeatable)");
+  AddDataDir(cluster_tag, options);
+  cluster_tag->callback([&options] {
+    Run(options, [&](admin::Admin& admin, admin::DataDir&) -> Status {
+      WEIR_ASSIGN_OR_RETURN(iam::Tags parsed, ParseTags(tags));
+      return admin.TagCluster(parsed, untags);
+    });
+  });
+}
+
+}  // namespace weir::cli

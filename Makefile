@@ -16,7 +16,7 @@ BUILD_TYPE ?= RelWithDebInfo
 CMAKE_FLAGS := -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
 SOURCES := $(shell git ls-files 'src/*.cc' 'src/*.h' 'tests/*.cc' 'tests/*.h' 'bench/*.cc' 2>/dev/null)
 
-.PHONY: all build deps test unit-test e2e-test demo asan asan-test bench format lint clean
+.PHONY: all build deps test unit-test e2e-test demo asan asan-test bench fuzz format lint clean
 
 all: build
 
@@ -53,6 +53,17 @@ asan-test: asan
 
 bench: build
 	$(BUILD)/bench/governed_scan_bench --dir $(BUILD)/bench-data
+	$(BUILD)/bench/policy_bench
+
+# libFuzzer targets (clang): the policy parser and evaluator, for a bounded time.
+FUZZ_SECONDS ?= 60
+FUZZ_IAM := $(filter-out src/iam/assume.cc src/iam/role.cc src/iam/scram.cc,$(wildcard src/iam/*.cc))
+fuzz: deps
+	mkdir -p build-fuzz
+	clang++-14 -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -Isrc fuzz/policy_fuzz.cc $(FUZZ_IAM) \
+	    src/common/status.cc -o build-fuzz/policy_fuzz
+	mkdir -p build-fuzz/corpus && cp -n fuzz/corpus/policy/* build-fuzz/corpus/
+	build-fuzz/policy_fuzz -max_total_time=$(FUZZ_SECONDS) build-fuzz/corpus fuzz/corpus/policy
 
 format:
 	clang-format -i $(SOURCES)
@@ -62,4 +73,4 @@ lint: $(BUILD)/build.ninja
 	run-clang-tidy -quiet -p $(BUILD) $(filter src/%.cc,$(SOURCES)) >/dev/null
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz

@@ -62,10 +62,11 @@ int main(int argc, char** argv) {
     std::printf("writing %lld rows to %s ...\n", static_cast<long long>(rows), file.c_str());
     duckdb::DuckDB db(nullptr);
     duckdb::Connection c(db);
-    auto r = c.Query("COPY (SELECT i AS id, (i * 7919) % 1000 / 2.0 AS amount, (i % 17)::INTEGER AS quantity, "
-                     "['north','south','east','west','central'][1 + i % 5] AS region, 'note ' || (i % 1000) AS "
-                     "note FROM range(" +
-                     std::to_string(rows) + ") t(i)) TO '" + file + "' (FORMAT parquet)");
+    auto r = c.Query(
+        "COPY (SELECT i AS id, (i * 7919) % 1000 / 2.0 AS amount, (i % 17)::INTEGER AS quantity, "
+        "['north','south','east','west','central'][1 + i % 5] AS region, 'note ' || (i % 1000) AS "
+        "note FROM range(" +
+        std::to_string(rows) + ") t(i)) TO '" + file + "' (FORMAT parquet)");
     if (r->HasError()) Die(r->GetError());
   }
 
@@ -88,12 +89,12 @@ int main(int argc, char** argv) {
   state.roles.push_back({"bench", ""});
   state.databases.push_back({"bench", ""});
   std::string table = "sales_" + std::to_string(rows);
-  state.tables.push_back({"bench",
-                          table,
-                          "bench/" + table,
-                          catalog::TableFormat::kParquet,
-                          {{"id", "BIGINT"}, {"amount", "DOUBLE"}, {"quantity", "INTEGER"}, {"region", "VARCHAR"},
-                           {"note", "VARCHAR"}}});
+  state.tables.push_back(
+      {"bench",
+       table,
+       "bench/" + table,
+       catalog::TableFormat::kParquet,
+       {{"id", "BIGINT"}, {"amount", "DOUBLE"}, {"quantity", "INTEGER"}, {"region", "VARCHAR"}, {"note", "VARCHAR"}}});
   state.grants.push_back({1, "bench", "bench", table, access::ColumnScope::kExclude, {"note"}});
   access::Snapshot snapshot(state);
   auto engine = engine::Engine::Open({lake, fs::absolute(dir).string() + "/tmp", 0, 0});

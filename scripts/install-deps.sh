@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build ccache pkg-config
   libsqlite3-dev libssl-dev nlohmann-json3-dev libfmt-dev libcli11-dev libyaml-cpp-dev
-  libgtest-dev libbenchmark-dev clang-format clang-tidy
+  libgtest-dev libbenchmark-dev clang-format clang-tidy clang
   npm python3 python3-pip
 )
 missing=()

@@ -171,27 +171,26 @@ Status Admin::DropTable(const std::string& database, const std::string& table) {
 }
 
 Status Admin::CreateFilter(const std::string& database, const std::string& table, const std::string& name,
-                           const std::string& row_filter, access::ColumnScope scope,
-                           std::vector<std::string> columns) {
+                           const std::string& row_filter, access::ColumnScope scope, std::vector<std::string> columns) {
   WEIR_RETURN_IF_ERROR(CheckName("data filter", name));
   nlohmann::json detail = {{"table", database + "." + table}, {"filter", name}};
-  return InTransaction(
-      dir_, actor_, "create_data_filter", detail,
-      [&](store::Transaction& txn, const store::MetadataState& state, nlohmann::json& d) -> Status {
-        const catalog::Table* t = FindTable(state, database, table);
-        if (t == nullptr) return Status::NotFound("table " + database + "." + table + " does not exist");
-        WEIR_RETURN_IF_ERROR(CheckColumns(*t, &columns, scope));
-        access::DataFilter filter{database, table, name, "", scope, columns};
-        if (!row_filter.empty()) {
-          WEIR_ASSIGN_OR_RETURN(access::FilterExpr expr, access::ParseRowFilter(row_filter));
-          WEIR_RETURN_IF_ERROR(access::ValidateRowFilter(&expr, *t));
-          filter.row_filter = access::RowFilterToSql(expr);
-        }
-        d["row_filter"] = filter.row_filter.empty() ? "all rows" : filter.row_filter;
-        d["columns"] = access::ColumnScopeName(scope);
-        d["column_list"] = columns;
-        return txn.CreateFilter(filter);
-      });
+  return InTransaction(dir_, actor_, "create_data_filter", detail,
+                       [&](store::Transaction& txn, const store::MetadataState& state, nlohmann::json& d) -> Status {
+                         const catalog::Table* t = FindTable(state, database, table);
+                         if (t == nullptr)
+                           return Status::NotFound("table " + database + "." + table + " does not exist");
+                         WEIR_RETURN_IF_ERROR(CheckColumns(*t, &columns, scope));
+                         access::DataFilter filter{database, table, name, "", scope, columns};
+                         if (!row_filter.empty()) {
+                           WEIR_ASSIGN_OR_RETURN(access::FilterExpr expr, access::ParseRowFilter(row_filter));
+                           WEIR_RETURN_IF_ERROR(access::ValidateRowFilter(&expr, *t));
+                           filter.row_filter = access::RowFilterToSql(expr);
+                         }
+                         d["row_filter"] = filter.row_filter.empty() ? "all rows" : filter.row_filter;
+                         d["columns"] = access::ColumnScopeName(scope);
+                         d["column_list"] = columns;
+                         return txn.CreateFilter(filter);
+                       });
 }
 
 Status Admin::DeleteFilter(const std::string& database, const std::string& table, const std::string& name) {

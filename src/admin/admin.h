@@ -1,9 +1,8 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
-
-#include <optional>
 
 #include "access/grant.h"
 #include "catalog/catalog.h"
@@ -51,7 +50,8 @@ class Admin {
   Status CreateUser(const std::string& name, const std::string& execution_role, const std::string& password,
                     const iam::Tags& tags);
   Status UpdateUser(const std::string& name, const std::optional<std::string>& execution_role,
-                    std::optional<bool> enabled, const iam::Tags& set_tags, const std::vector<std::string>& remove_tags);
+                    std::optional<bool> enabled, const iam::Tags& set_tags,
+                    const std::vector<std::string>& remove_tags);
   Status SetPassword(const std::string& name, const std::string& password);
   Status DeleteUser(const std::string& name);
   Status CreatePolicy(const std::string& name, const std::string& document, const std::string& description);

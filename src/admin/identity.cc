@@ -72,8 +72,8 @@ Status Admin::Bootstrap(const iam::Cluster& cluster, const std::string& admin_pa
   return InTransaction(dir_, actor_, "bootstrap", detail,
                        [&](store::Transaction& txn, const store::MetadataState&, nlohmann::json&) -> Status {
                          WEIR_RETURN_IF_ERROR(txn.PutCluster(cluster));
-                         WEIR_RETURN_IF_ERROR(txn.CreateRole({iam::kClusterRoleName,
-                                                              "the cluster's own role (instance profile analog)"}));
+                         WEIR_RETURN_IF_ERROR(txn.CreateRole(
+                             {iam::kClusterRoleName, "the cluster's own role (instance profile analog)"}));
                          iam::Role admin_role{kAdminRole, "the bootstrap administrator's execution role"};
                          admin_role.inline_policies["administrator"] = kAdminPolicy;
                          WEIR_RETURN_IF_ERROR(txn.CreateRole(admin_role));
@@ -209,11 +209,9 @@ Status Admin::CreateUser(const std::string& name, const std::string& execution_r
   if (!password.empty()) {
     WEIR_ASSIGN_OR_RETURN(user.password, iam::MakeScramVerifier(password));
   }
-  return InTransaction(dir_, actor_, "create_user",
-                       {{"user", name}, {"execution_role", execution_role}, {"tags", tags}},
-                       [&](store::Transaction& txn, const store::MetadataState&, nlohmann::json&) {
-                         return txn.CreateUser(user);
-                       });
+  return InTransaction(
+      dir_, actor_, "create_user", {{"user", name}, {"execution_role", execution_role}, {"tags", tags}},
+      [&](store::Transaction& txn, const store::MetadataState&, nlohmann::json&) { return txn.CreateUser(user); });
 }
 
 Status Admin::UpdateUser(const std::string& name, const std::optional<std::string>& execution_role,
@@ -243,10 +241,9 @@ Status Admin::SetPassword(const std::string& name, const std::string& password) 
 }
 
 Status Admin::DeleteUser(const std::string& name) {
-  return InTransaction(dir_, actor_, "delete_user", {{"user", name}},
-                       [&](store::Transaction& txn, const store::MetadataState&, nlohmann::json&) {
-                         return txn.DeleteUser(name);
-                       });
+  return InTransaction(
+      dir_, actor_, "delete_user", {{"user", name}},
+      [&](store::Transaction& txn, const store::MetadataState&, nlohmann::json&) { return txn.DeleteUser(name); });
 }
 
 Status Admin::CreatePolicy(const std::string& name, const std::string& document, const std::string& description) {

@@ -1,9 +1,9 @@
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cstdlib>
 #include <iostream>
 #include <sstream>
-
-#include <fcntl.h>
-#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 
@@ -133,8 +133,7 @@ void AddAdminCommands(CLI::App& app, GlobalOptions& options) {
       std::cout << "initialized " << options.data_dir << " (lake root " << options.data_dir << "/lake)\n"
                 << "cluster " << cluster.Arn() << "\n"
                 << "administrator: admin"
-                << (env == nullptr || *env == '\0' ? " (password in " + dir->path() + "/admin-password)" : "")
-                << "\n";
+                << (env == nullptr || *env == '\0' ? " (password in " + dir->path() + "/admin-password)" : "") << "\n";
     }
     Done(dir, status);
   });

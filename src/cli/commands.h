@@ -19,7 +19,9 @@ struct GlobalOptions {
 void AddAdminCommands(CLI::App& app, GlobalOptions& options);
 void AddSqlCommand(CLI::App& app, GlobalOptions& options);
 void AddAccessCommands(CLI::App& app, GlobalOptions& options);
-// Needs AddAdminCommands and AddAccessCommands first (it extends `weir role` and `weir access`).
+void AddPolicyCommands(CLI::App& app);
+// Needs AddAdminCommands, AddAccessCommands and AddPolicyCommands first (it
+// extends `weir role`, `weir access` and `weir policy`).
 void AddIdentityCommands(CLI::App& app, GlobalOptions& options);
 void AddDemoCommand(CLI::App& app);
 

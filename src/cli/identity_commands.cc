@@ -1,11 +1,11 @@
 // `weir user …`, `weir role …` (policies and tags), `weir cluster …`.
 
-#include <CLI/CLI.hpp>
-
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <sstream>
+
+#include <CLI/CLI.hpp>
 
 #include "access/snapshot.h"
 #include "admin/admin.h"
@@ -146,9 +146,8 @@ void AddIdentityCommands(CLI::App& app, GlobalOptions& options) {
   auto* user_delete = user->add_subcommand("delete", "Delete a user");
   user_delete->add_option("name", name, "User name")->required();
   AddDataDir(user_delete, options);
-  user_delete->callback([&options] {
-    Run(options, [&](admin::Admin& admin, admin::DataDir&) { return admin.DeleteUser(name); });
-  });
+  user_delete->callback(
+      [&options] { Run(options, [&](admin::Admin& admin, admin::DataDir&) { return admin.DeleteUser(name); }); });
   auto* user_list = user->add_subcommand("list", "List users: name, ARN, execution role, state, tags");
   AddDataDir(user_list, options);
   user_list->callback([&options] {
@@ -265,7 +264,8 @@ void AddIdentityCommands(CLI::App& app, GlobalOptions& options) {
       if (json) {
         nlohmann::json matched = nlohmann::json::array();
         for (const auto& m : d.matched) {
-          matched.push_back({{"statement", m.statement}, {"effect", m.effect == iam::Effect::kAllow ? "Allow" : "Deny"}});
+          matched.push_back(
+              {{"statement", m.statement}, {"effect", m.effect == iam::Effect::kAllow ? "Allow" : "Deny"}});
         }
         std::cout << nlohmann::json{{"allowed", d.allowed},
                                     {"check", iam::AssumeCheckName(d.check)},
@@ -292,6 +292,48 @@ void AddIdentityCommands(CLI::App& app, GlobalOptions& options) {
       if (directory.FindUser(name) == nullptr) return Status::NotFound("user " + name + " does not exist");
       for (const auto& r : directory.AssumableRoles(name)) {
         std::cout << r << "\t" << state.cluster.RoleArn(r) << "\n";
+      }
+      return Status::Ok();
+    });
+  });
+
+  // --- managed policies
+  static std::string description;
+  auto* policy = app.get_subcommand("policy");
+  auto* policy_create = policy->add_subcommand("create", "Create a managed policy from a JSON document (file or -)");
+  policy_create->add_option("name", policy_name, "Policy name")->required();
+  policy_create->add_option("file", file, "Policy document (JSON), or - for standard input")->required();
+  policy_create->add_option("--description", description, "Free text");
+  AddDataDir(policy_create, options);
+  policy_create->callback([&options] {
+    Run(options, [&](admin::Admin& admin, admin::DataDir&) -> Status {
+      WEIR_ASSIGN_OR_RETURN(std::string doc, ReadDocument(file));
+      return admin.CreatePolicy(policy_name, doc, description);
+    });
+  });
+  auto* policy_update = policy->add_subcommand("update", "Replace a managed policy's document");
+  policy_update->add_option("name", policy_name, "Policy name")->required();
+  policy_update->add_option("file", file, "Policy document (JSON), or - for standard input")->required();
+  AddDataDir(policy_update, options);
+  policy_update->callback([&options] {
+    Run(options, [&](admin::Admin& admin, admin::DataDir&) -> Status {
+      WEIR_ASSIGN_OR_RETURN(std::string doc, ReadDocument(file));
+      return admin.UpdatePolicy(policy_name, doc);
+    });
+  });
+  auto* policy_delete = policy->add_subcommand("delete", "Delete a managed policy (detach it from roles first)");
+  policy_delete->add_option("name", policy_name, "Policy name")->required();
+  AddDataDir(policy_delete, options);
+  policy_delete->callback([&options] {
+    Run(options, [&](admin::Admin& admin, admin::DataDir&) { return admin.DeletePolicy(policy_name); });
+  });
+  auto* policy_list = policy->add_subcommand("list", "List managed policies with their ARNs");
+  AddDataDir(policy_list, options);
+  policy_list->callback([&options] {
+    Run(options, [&](admin::Admin&, admin::DataDir& dir) -> Status {
+      WEIR_ASSIGN_OR_RETURN(store::MetadataState state, dir.store().Load());
+      for (const auto& p : state.policies) {
+        std::cout << p.name << "\t" << state.cluster.PolicyArn(p.name) << "\t" << p.description << "\n";
       }
       return Status::Ok();
     });

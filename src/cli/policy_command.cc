@@ -4,24 +4,22 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
-#include <iterator>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "cli/commands.h"
 #include "common/status.h"
 #include "iam/policy.h"
 
-namespace weir::cli {
+// `weir policy simulate` and `weir policy validate` exit 0 on success (any
+// decision, or a valid policy), 2 on invalid input, 1 when the input cannot
+// be read.
 
-// Registers `weir policy simulate` and `weir policy validate` on `app`. The
-// callbacks exit the process: 0 on success (any decision, or a valid
-// policy), 2 on invalid input, 1 when the input cannot be read.
-void AddPolicyCommands(CLI::App& app);
+namespace weir::cli {
 
 namespace {
 

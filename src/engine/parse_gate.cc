@@ -344,7 +344,7 @@ class Walker {
 
   const TableResolver& resolve_;
   std::vector<std::set<std::string>> scopes_;
-  std::set<std::string> default_aliases_;                      // "db.table" scans named by their table
+  std::set<std::string> default_aliases_;                        // "db.table" scans named by their table
   std::vector<duckdb::ColumnRefExpression*> qualified_columns_;  // three-part column references
 };
 

@@ -42,7 +42,7 @@ struct SecureScanBindData : public duckdb::TableFunctionData {
   std::vector<duckdb::idx_t> outer_to_inner;    // visible column i → inner column
   duckdb::vector<std::string> inner_names;      // every column the files have
   duckdb::vector<LogicalType> inner_types;
-  duckdb::virtual_column_map_t inner_virtual;   // the reader's virtual columns
+  duckdb::virtual_column_map_t inner_virtual;  // the reader's virtual columns
 
   duckdb::unique_ptr<FunctionData> Copy() const override {
     auto copy = duckdb::make_uniq<SecureScanBindData>();
@@ -65,10 +65,10 @@ struct SecureScanGlobalState : public GlobalTableFunctionState {
   // positions as the output), then the extra columns the conditions read.
   bool restricted = false;
   duckdb::vector<LogicalType> chunk_types;
-  duckdb::unique_ptr<duckdb::TableFilterSet> inner_filters;  // filters safe to run in the reader
-  duckdb::unique_ptr<duckdb::Expression> predicate;             // over the inner chunk
+  duckdb::unique_ptr<duckdb::TableFilterSet> inner_filters;      // filters safe to run in the reader
+  duckdb::unique_ptr<duckdb::Expression> predicate;              // over the inner chunk
   duckdb::vector<duckdb::unique_ptr<duckdb::Expression>> masks;  // per output column; null = pass through
-  duckdb::unique_ptr<duckdb::Expression> post_filter;           // over the output chunk
+  duckdb::unique_ptr<duckdb::Expression> post_filter;            // over the output chunk
 
   duckdb::idx_t MaxThreads() const override { return inner ? inner->MaxThreads() : 1; }
 };
@@ -124,8 +124,7 @@ class FilterBinder {
         return Not(Bind(e.children.at(0)));
       case Kind::kIsNull: {
         auto result = duckdb::make_uniq<duckdb::BoundOperatorExpression>(
-            e.negated ? ExpressionType::OPERATOR_IS_NOT_NULL : ExpressionType::OPERATOR_IS_NULL,
-            LogicalType::BOOLEAN);
+            e.negated ? ExpressionType::OPERATOR_IS_NOT_NULL : ExpressionType::OPERATOR_IS_NULL, LogicalType::BOOLEAN);
         result->children.push_back(Column(e.column));
         return result;
       }
@@ -204,7 +203,8 @@ class FilterBinder {
     std::string error;
     bool integral_literal = literal.text.find_first_of(".eE") == std::string::npos;
     bool fits = constant.DefaultTryCastAs(column_type, exact, &error, true);
-    if (literal.kind == access::FilterLiteral::Kind::kNumber && (!fits || (IsIntegral(column_type) && !integral_literal))) {
+    if (literal.kind == access::FilterLiteral::Kind::kNumber &&
+        (!fits || (IsIntegral(column_type) && !integral_literal))) {
       // Compare numerically in DOUBLE when the constant has no exact form in the column's type.
       auto left = duckdb::BoundCastExpression::AddCastToType(context_, Column(column), LogicalType::DOUBLE);
       auto right = duckdb::make_uniq<duckdb::BoundConstantExpression>(constant.DefaultCastAs(LogicalType::DOUBLE));

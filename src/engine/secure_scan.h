@@ -2,10 +2,9 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
-
-#include <optional>
 
 #include "access/row_filter.h"
 #include "catalog/catalog.h"

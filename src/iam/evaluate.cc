@@ -331,8 +331,11 @@ Decision Decide(const PolicySet& policies, const Request& request) noexcept {
   const internal::Caller& caller = prepared.caller;
   std::string_view principal_account =
       request.principal_account.empty() ? caller.account : std::string_view(request.principal_account);
-  const bool accountless = caller.type == internal::Caller::Type::kAnonymous ||
-                           caller.type == internal::Caller::Type::kNonArn || principal_account.empty();
+  // A request without a principal is an unspecified caller of this account
+  // (what a policy simulator asks): its identity policies apply. Service
+  // principals and callers with no account have no identity policies.
+  const bool accountless = caller.type == internal::Caller::Type::kNonArn ||
+                           (caller.type != internal::Caller::Type::kAnonymous && principal_account.empty());
   const bool same_account = request.resource_account.empty() || request.resource_account == principal_account;
   const bool boundaries_ok = boundaries_allowing == boundaries;
   // A federated-user session without a session policy has no permissions of
@@ -348,7 +351,7 @@ Decision Decide(const PolicySet& policies, const Request& request) noexcept {
   if (any_deny) {
     decision.kind = Decision::Kind::kExplicitDeny;
   } else if (accountless) {
-    // Anonymous callers and service principals have no identity policies.
+    // Service principals have no identity policies.
     allowed = resource_unlimited || resource_limited;
   } else if (same_account) {
     bool identity_path = identity_allow && (!trust || resource_account);

@@ -41,7 +41,8 @@ bool FromJson(const nlohmann::json& json, Role* out) {
 nlohmann::json ToJson(const User& user) {
   nlohmann::json keys = nlohmann::json::array();
   for (const auto& k : user.access_keys) {
-    keys.push_back({{"id", k.id}, {"secret", VerifierJson(k.secret)}, {"active", k.active}, {"created_us", k.created_us}});
+    keys.push_back(
+        {{"id", k.id}, {"secret", VerifierJson(k.secret)}, {"active", k.active}, {"created_us", k.created_us}});
   }
   return {{"execution_role", user.execution_role},
           {"password", VerifierJson(user.password)},

@@ -215,8 +215,8 @@ Result<StatementResult> Session::Run(std::unique_ptr<duckdb::SQLStatement> state
             if (plain && inner.from_table && inner.from_table->type == duckdb::TableReferenceType::BASE_TABLE) {
               auto& base = inner.from_table->Cast<duckdb::BaseTableRef>();
               if (base.catalog_name.empty()) {
-                return Describe(duckdb::StringUtil::Lower(base.schema_name),
-                                duckdb::StringUtil::Lower(base.table_name), snapshot);
+                return Describe(duckdb::StringUtil::Lower(base.schema_name), duckdb::StringUtil::Lower(base.table_name),
+                                snapshot);
               }
             }
           }
@@ -242,8 +242,8 @@ Result<StatementResult> Session::DescribeQuery(std::unique_ptr<duckdb::QueryNode
   auto select = duckdb::make_uniq<duckdb::SelectStatement>();
   select->node = duckdb::unique_ptr<duckdb::QueryNode>(query.release());
   engine::ReadSet reads;
-  auto stream = connection_->Run(std::unique_ptr<duckdb::SQLStatement>(select.release()), snapshot,
-                                 current_database_, &reads);
+  auto stream =
+      connection_->Run(std::unique_ptr<duckdb::SQLStatement>(select.release()), snapshot, current_database_, &reads);
   *tables = std::move(reads.tables);
   *columns = std::move(reads.columns);
   if (!stream.ok()) return stream.status();
@@ -252,9 +252,8 @@ Result<StatementResult> Session::DescribeQuery(std::unique_ptr<duckdb::QueryNode
     rows.push_back({(*stream)->names()[i], (*stream)->types()[i].ToString(), "YES", "", "", ""});
   }
   return StatementResult{
-      "DESCRIBE",
-      std::make_unique<TextResultSet>(
-          std::vector<std::string>{"column_name", "column_type", "null", "key", "default", "extra"}, rows)};
+      "DESCRIBE", std::make_unique<TextResultSet>(
+                      std::vector<std::string>{"column_name", "column_type", "null", "key", "default", "extra"}, rows)};
 }
 
 Result<StatementResult> Session::Use(const std::string& target, const access::Snapshot& snapshot) {

@@ -32,14 +32,15 @@ class MemoryStore;
 // Lists sorted by name: lookup and sorted insertion.
 template <typename T>
 T* FindNamed(std::vector<T>& items, const std::string& name) {
-  auto it = std::lower_bound(items.begin(), items.end(), name, [](const T& t, const std::string& n) { return t.name < n; });
+  auto it =
+      std::lower_bound(items.begin(), items.end(), name, [](const T& t, const std::string& n) { return t.name < n; });
   return it != items.end() && it->name == name ? &*it : nullptr;
 }
 
 template <typename T>
 Status InsertNamed(std::vector<T>& items, const T& item, const char* kind) {
-  auto it =
-      std::lower_bound(items.begin(), items.end(), item.name, [](const T& t, const std::string& n) { return t.name < n; });
+  auto it = std::lower_bound(items.begin(), items.end(), item.name,
+                             [](const T& t, const std::string& n) { return t.name < n; });
   if (it != items.end() && it->name == item.name) {
     return Status::AlreadyExists(std::string(kind) + " '" + item.name + "' already exists");
   }
@@ -207,8 +208,9 @@ class MemoryTransaction final : public Transaction {
     }
     auto& filters = state_.metadata.filters;
     auto key = [](const access::DataFilter& f) { return std::tie(f.database, f.table, f.name); };
-    auto it = std::lower_bound(filters.begin(), filters.end(), filter,
-                               [&](const access::DataFilter& a, const access::DataFilter& b) { return key(a) < key(b); });
+    auto it =
+        std::lower_bound(filters.begin(), filters.end(), filter,
+                         [&](const access::DataFilter& a, const access::DataFilter& b) { return key(a) < key(b); });
     if (it != filters.end() && key(*it) == key(filter)) {
       return Status::AlreadyExists("data filter '" + filter.name + "' already exists on " + filter.database + "." +
                                    filter.table);

@@ -325,7 +325,8 @@ Result<MetadataState> LoadState(sqlite3* db) {
   }
   {
     WEIR_ASSIGN_OR_RETURN(
-        Statement stmt, Statement::Prepare(db, "SELECT name, description, document FROM managed_policies ORDER BY name"));
+        Statement stmt,
+        Statement::Prepare(db, "SELECT name, description, document FROM managed_policies ORDER BY name"));
     while (true) {
       WEIR_ASSIGN_OR_RETURN(bool row, stmt.Step());
       if (!row) break;
@@ -618,8 +619,8 @@ class SqliteTransaction final : public Transaction {
 
   Status PutCluster(const iam::Cluster& cluster) override {
     WEIR_RETURN_IF_ERROR(CheckOpen());
-    WEIR_ASSIGN_OR_RETURN(Statement stmt,
-                          Statement::Prepare(db_, "INSERT OR REPLACE INTO settings (key, value) VALUES ('cluster', ?)"));
+    WEIR_ASSIGN_OR_RETURN(
+        Statement stmt, Statement::Prepare(db_, "INSERT OR REPLACE INTO settings (key, value) VALUES ('cluster', ?)"));
     WEIR_RETURN_IF_ERROR(stmt.Bind(DumpJson(iam::ToJson(cluster))));
     return stmt.Run();
   }
@@ -699,10 +700,9 @@ class SqliteTransaction final : public Transaction {
                                                     grant.database, grant.table));
     if (!table_exists) return Status::NotFound("table '" + grant.database + "." + grant.table + "' does not exist");
     if (!grant.filter.empty()) {
-      WEIR_ASSIGN_OR_RETURN(
-          bool filter_exists,
-          Exists(R"(SELECT 1 FROM data_filters WHERE "database" = ? AND table_name = ? AND name = ?)", grant.database,
-                 grant.table, grant.filter));
+      WEIR_ASSIGN_OR_RETURN(bool filter_exists,
+                            Exists(R"(SELECT 1 FROM data_filters WHERE "database" = ? AND table_name = ? AND name = ?)",
+                                   grant.database, grant.table, grant.filter));
       if (!filter_exists) return Status::NotFound("data filter '" + grant.filter + "' does not exist");
     }
 

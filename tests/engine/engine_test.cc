@@ -227,8 +227,8 @@ TEST_F(EngineTest, TableNamesAreCaseInsensitive) {
     auto rows = Query("analyst", sql);
     if (!rows.ok() && rows.status().code() == StatusCode::kPermissionDenied) {
       FAIL() << "regression: Connection::Run passes the names DuckDB's parser kept in the case the user "
-                      "wrote to Snapshot::Resolve, which matches lower-case catalog names exactly, so `"
-                   << sql << "` is denied: " << rows.status().message();
+                "wrote to Snapshot::Resolve, which matches lower-case catalog names exactly, so `"
+             << sql << "` is denied: " << rows.status().message();
     }
     ASSERT_TRUE(rows.ok()) << rows.status().ToString();
     EXPECT_EQ(rows->rows, std::vector<Row>{{"20"}});
@@ -410,9 +410,9 @@ TEST_F(EngineTest, CsvTableFiltersApply) {
     ASSERT_TRUE(rows.ok()) << rows.status().ToString();
     if (rows->rows != c.rows) {
       FAIL() << "regression: RegisterSecureScan sets filter_pushdown = true for every format, but DuckDB "
-                      "1.4's read_csv has filter_pushdown = false and ignores the table filters the optimizer "
-                      "moves into the scan, so WHERE clauses on CSV tables are silently dropped: `"
-                   << c.sql << "` returned " << rows->rows.size() << " row(s)";
+                "1.4's read_csv has filter_pushdown = false and ignores the table filters the optimizer "
+                "moves into the scan, so WHERE clauses on CSV tables are silently dropped: `"
+             << c.sql << "` returned " << rows->rows.size() << " row(s)";
     }
   }
 }
@@ -555,8 +555,8 @@ TEST_F(EngineTest, CteSelfReferenceReadsTheLakeTable) {
       Query("analyst", "WITH orders AS (SELECT * FROM orders WHERE id > 15) SELECT count(*) FROM orders", "sales");
   if (!rows.ok()) {
     FAIL() << "regression: the parse gate treats `orders` inside the body of CTE `orders` as the CTE, "
-                    "so DuckDB looks it up in its own catalog: "
-                 << rows.status().ToString();
+              "so DuckDB looks it up in its own catalog: "
+           << rows.status().ToString();
   }
   EXPECT_EQ(rows->rows, std::vector<Row>{{"5"}});
 }
@@ -572,9 +572,9 @@ TEST_F(EngineTest, CteSelfReferenceCannotReachDuckdbCatalogObjects) {
     auto rows = Query("analyst", sql, "sales");
     if (rows.ok()) {
       FAIL() << "regression: the parse gate leaves the name inside a CTE of the same name unresolved; "
-                      "DuckDB binds it to its own system view (pg_catalog.pg_am holds constants only, so the plan "
-                      "gate has no table scan to refuse) and the query returns "
-                   << rows->rows.size() << " row(s) of DuckDB's catalog: " << sql;
+                "DuckDB binds it to its own system view (pg_catalog.pg_am holds constants only, so the plan "
+                "gate has no table scan to refuse) and the query returns "
+             << rows->rows.size() << " row(s) of DuckDB's catalog: " << sql;
     }
     EXPECT_NE(rows.status().code(), StatusCode::kOk);
   }

@@ -379,9 +379,9 @@ TEST(ParseGate, ResolvesCteSelfReferenceAsTable) {
     ASSERT_TRUE(gated.status.ok()) << gated.status.ToString();
     if (Distinct(gated.calls) != c.calls) {
       FAIL() << "regression: parse_gate.cc puts every name of a WITH clause in scope for every CTE body, "
-                      "including the CTE itself and later ones; DuckDB binds those names to its catalog, so "
-                      "the reference is neither rewritten nor resolved (sql: "
-                   << c.sql << ")";
+                "including the CTE itself and later ones; DuckDB binds those names to its catalog, so "
+                "the reference is neither rewritten nor resolved (sql: "
+             << c.sql << ")";
     }
   }
 }

@@ -501,10 +501,12 @@ std::vector<Case> Cases() {
           .Resource(Doc(Rs("Allow", Aws("123456789012"), "s3:GetObject", "*")))
           .As(std::nullopt)
           .Expect(Kind::kImplicitDeny),
-      T("AnonymousGetsNothingFromIdentityPolicies")
+      // No principal: an unspecified caller whose identity policies are given
+      // (what `weir policy simulate` asks with "principal": null).
+      T("UnspecifiedCallerIsDecidedByItsIdentityPolicies")
           .Identity(kAllowS3)
           .As(std::nullopt)
-          .Expect(Kind::kImplicitDeny, {"identity:0:AllowS3:Allow"}),
+          .Expect(Kind::kAllow, {"identity:0:AllowS3:Allow"}),
       T("ServicePrincipalAllowedByResourcePolicy")
           .Resource(Doc(Rs("Allow", R"({"Service":"sns.amazonaws.com"})", "sqs:SendMessage", "*", "FromSns")))
           .As(std::string("sns.amazonaws.com"))

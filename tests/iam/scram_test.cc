@@ -47,8 +47,8 @@ TEST(Scram, GeneratedPasswordsAreAlphanumeric) {
 }
 
 TEST(Scram, Base64RoundTrips) {
-  for (std::string s : {std::string(""), std::string("a"), std::string("ab"), std::string("abc"),
-                        std::string("\0\xff\x10", 3)}) {
+  for (std::string s :
+       {std::string(""), std::string("a"), std::string("ab"), std::string("abc"), std::string("\0\xff\x10", 3)}) {
     std::string back;
     ASSERT_TRUE(Base64Decode(Base64Encode(s), &back));
     EXPECT_EQ(back, s);

@@ -165,9 +165,9 @@ TEST_F(SessionTest, DatabaseWithNoVisibleTableIsUndefined) {
   Outcome tables = Execute(*session, "SHOW TABLES FROM hr");
   if (use.status.ok() || !show.results[0].rows.empty()) {
     FAIL() << "regression: Snapshot::VisibleDatabases (documented as 'databases in which role can see at "
-                    "least one table') lists every database the role holds any grant in, so role `stale`, "
-                    "whose only grant names a column hr.salaries does not have, gets `hr` from SHOW DATABASES "
-                    "and can USE it";
+              "least one table') lists every database the role holds any grant in, so role `stale`, "
+              "whose only grant names a column hr.salaries does not have, gets `hr` from SHOW DATABASES "
+              "and can USE it";
   }
   EXPECT_EQ(use.status.code(), StatusCode::kUndefinedDatabase);
   EXPECT_EQ(tables.status.code(), StatusCode::kUndefinedDatabase);
@@ -304,8 +304,7 @@ TEST_F(SessionTest, DescribeOfAQueryDescribesItsResult) {
   EXPECT_EQ(out.results[0].rows[1][0], "two");
   // The described query goes through the gates.
   EXPECT_EQ(Execute(*session, "DESCRIBE SELECT * FROM sales.secrets").status.code(), StatusCode::kPermissionDenied);
-  EXPECT_EQ(Execute(*session, "DESCRIBE SELECT * FROM read_parquet('x')").status.code(),
-            StatusCode::kPermissionDenied);
+  EXPECT_EQ(Execute(*session, "DESCRIBE SELECT * FROM read_parquet('x')").status.code(), StatusCode::kPermissionDenied);
 }
 
 TEST_F(SessionTest, OtherShowFormsAreNotSupported) {

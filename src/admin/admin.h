@@ -8,6 +8,7 @@
 #include "catalog/catalog.h"
 #include "common/status.h"
 #include "iam/role.h"
+#include "iam/session_credentials.h"
 
 namespace weir::admin {
 
@@ -58,6 +59,15 @@ class Admin {
   Status UpdatePolicy(const std::string& name, const std::string& document);
   // kFailedPrecondition while a role has it attached.
   Status DeletePolicy(const std::string& name);
+
+  // Temporary credentials for `user` as `role` (name or ARN), valid for
+  // `duration_s` (900 s up to the role's max session duration), issued only
+  // after the runtime-role checks of iam/assume.h pass (kPermissionDenied
+  // naming the failed check otherwise). The issue is audited.
+  Result<iam::SessionCredentials> GetSessionCredentials(const std::string& user, const std::string& role,
+                                                        int64_t duration_s);
+  // Replaces the session key: every outstanding temporary credential stops working.
+  Status RotateSessionKey();
   Status CreateDatabase(const std::string& name, const std::string& description = "");
 
   // Registers database.table over the files under `location` (relative to

@@ -7,8 +7,10 @@
 #include "admin/admin.h"
 #include "admin/data_dir.h"
 #include "admin/transaction.h"
+#include "iam/assume.h"
 #include "iam/policy.h"
 #include "iam/scram.h"
+#include "iam/session_credentials.h"
 #include "store/store.h"
 
 namespace weir::admin {
@@ -72,6 +74,7 @@ Status Admin::Bootstrap(const iam::Cluster& cluster, const std::string& admin_pa
   return InTransaction(dir_, actor_, "bootstrap", detail,
                        [&](store::Transaction& txn, const store::MetadataState&, nlohmann::json&) -> Status {
                          WEIR_RETURN_IF_ERROR(txn.PutCluster(cluster));
+                         WEIR_RETURN_IF_ERROR(txn.PutSecret("sts_key", iam::NewSessionKey()));
                          WEIR_RETURN_IF_ERROR(txn.CreateRole(
                              {iam::kClusterRoleName, "the cluster's own role (instance profile analog)"}));
                          iam::Role admin_role{kAdminRole, "the bootstrap administrator's execution role"};
@@ -263,6 +266,48 @@ Status Admin::UpdatePolicy(const std::string& name, const std::string& document)
                            if (p.name == name) return txn.UpdatePolicy({name, p.description, document});
                          }
                          return Status::NotFound("policy " + name + " does not exist");
+                       });
+}
+
+Result<iam::SessionCredentials> Admin::GetSessionCredentials(const std::string& user, const std::string& role,
+                                                             int64_t duration_s) {
+  iam::SessionCredentials credentials;
+  nlohmann::json detail = {{"user", user}, {"role", role}, {"duration_s", duration_s}};
+  WEIR_RETURN_IF_ERROR(InTransaction(
+      dir_, actor_, "get_session_credentials", detail,
+      [&](store::Transaction&, const store::MetadataState& state, nlohmann::json& d) -> Status {
+        iam::Directory directory(state);
+        iam::AssumeDecision decision = directory.CanAssume(user, role);
+        if (!decision.allowed) {
+          return Status::PermissionDenied("user " + user + " may not use role " + role + " (" +
+                                          iam::AssumeCheckName(decision.check) + "): " + decision.message);
+        }
+        const iam::Role* r = directory.FindRole(role);
+        if (duration_s < 900 || duration_s > r->max_session_duration_s) {
+          return Status::InvalidArgument("duration must be 900 to " + std::to_string(r->max_session_duration_s) +
+                                         " seconds (the role's max session duration)");
+        }
+        auto key_it = state.secrets.find("sts_key");
+        std::string key;
+        if (key_it == state.secrets.end() || !iam::Base64Decode(key_it->second, &key) || key.size() < 32) {
+          return Status::FailedPrecondition("the session key is missing: run weir sts rotate-key");
+        }
+        int64_t now = audit::NowMicros() / 1000000;
+        iam::SessionClaims claims{user, r->name, user + "-" + std::to_string(now), now, now + duration_s};
+        credentials = iam::IssueSessionCredentials(key, claims);
+        d["role_arn"] = decision.role_arn;
+        d["check"] = iam::AssumeCheckName(decision.check);
+        d["session_name"] = claims.session_name;
+        d["expires_s"] = claims.expires_s;
+        return Status::Ok();
+      }));
+  return credentials;
+}
+
+Status Admin::RotateSessionKey() {
+  return InTransaction(dir_, actor_, "rotate_session_key", nlohmann::json::object(),
+                       [&](store::Transaction& txn, const store::MetadataState&, nlohmann::json&) {
+                         return txn.PutSecret("sts_key", iam::NewSessionKey());
                        });
 }
 

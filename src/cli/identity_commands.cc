@@ -10,10 +10,12 @@
 #include "access/snapshot.h"
 #include "admin/admin.h"
 #include "admin/data_dir.h"
+#include "audit/audit_log.h"
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "iam/assume.h"
 #include "iam/scram.h"
+#include "iam/session_credentials.h"
 #include "store/store.h"
 
 namespace weir::cli {
@@ -335,6 +337,66 @@ void AddIdentityCommands(CLI::App& app, GlobalOptions& options) {
       for (const auto& p : state.policies) {
         std::cout << p.name << "\t" << state.cluster.PolicyArn(p.name) << "\t" << p.description << "\n";
       }
+      return Status::Ok();
+    });
+  });
+
+  // --- temporary credentials
+  static std::string user_name;
+  static int64_t duration = 3600;
+  auto* sts = app.add_subcommand("sts", "Temporary credentials for runtime roles")->require_subcommand(1);
+  auto* get_creds = sts->add_subcommand(
+      "get-session-credentials",
+      "Issue a temporary user name and password for USER as ROLE (as EMR's GetClusterSessionCredentials), after "
+      "the runtime-role checks; used as the PostgreSQL password they open a session as that user and role");
+  get_creds->add_option("--user", user_name, "User")->required();
+  get_creds->add_option("--role", role_name, "Runtime role (name or ARN)")->required();
+  get_creds->add_option("--duration", duration, "Seconds, 900 to the role's max session duration")
+      ->capture_default_str();
+  get_creds->add_flag("--json", json, "Print JSON");
+  AddDataDir(get_creds, options);
+  get_creds->callback([&options] {
+    Run(options, [&](admin::Admin& admin, admin::DataDir&) -> Status {
+      WEIR_ASSIGN_OR_RETURN(iam::SessionCredentials creds, admin.GetSessionCredentials(user_name, role_name, duration));
+      if (json) {
+        std::cout << nlohmann::json{{"username", creds.username},
+                                    {"password", creds.password},
+                                    {"expiration", creds.expires_s}}
+                         .dump()
+                  << "\n";
+      } else {
+        std::cout << "username: " << creds.username << "\npassword: " << creds.password
+                  << "\nexpires: " << creds.expires_s << " (Unix seconds)\n";
+      }
+      return Status::Ok();
+    });
+  });
+  auto* rotate = sts->add_subcommand("rotate-key", "Replace the session key: revokes every temporary credential");
+  AddDataDir(rotate, options);
+  rotate->callback(
+      [&options] { Run(options, [&](admin::Admin& admin, admin::DataDir&) { return admin.RotateSessionKey(); }); });
+  auto* check = sts->add_subcommand(
+      "check", "Check temporary credentials (password on standard input): prints the user, role and expiry");
+  check->add_option("--user", user_name, "User name the credentials were issued as")->required();
+  AddDataDir(check, options);
+  check->callback([&options] {
+    std::string password;
+    std::getline(std::cin, password);
+    Run(options, [&](admin::Admin&, admin::DataDir& dir) -> Status {
+      WEIR_ASSIGN_OR_RETURN(store::MetadataState state, dir.store().Load());
+      std::string key;
+      auto it = state.secrets.find("sts_key");
+      if (it == state.secrets.end() || !iam::Base64Decode(it->second, &key)) {
+        return Status::FailedPrecondition("the session key is missing: run weir sts rotate-key");
+      }
+      WEIR_ASSIGN_OR_RETURN(iam::SessionClaims claims,
+                            iam::VerifySessionPassword(key, user_name, password, audit::NowMicros() / 1000000));
+      std::cout << nlohmann::json{{"user", claims.user},
+                                  {"role", claims.role},
+                                  {"session_name", claims.session_name},
+                                  {"expiration", claims.expires_s}}
+                       .dump()
+                << "\n";
       return Status::Ok();
     });
   });

@@ -132,6 +132,12 @@ class MemoryTransaction final : public Transaction {
     return Status::Ok();
   }
 
+  Status PutSecret(const std::string& name, const std::string& value) override {
+    WEIR_RETURN_IF_ERROR(CheckOpen());
+    state_.metadata.secrets[name] = value;
+    return Status::Ok();
+  }
+
   Status DeleteRole(const std::string& name) override {
     WEIR_RETURN_IF_ERROR(CheckOpen());
     if (std::any_of(state_.metadata.users.begin(), state_.metadata.users.end(),

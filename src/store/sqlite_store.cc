@@ -334,11 +334,17 @@ Result<MetadataState> LoadState(sqlite3* db) {
     }
   }
   {
-    WEIR_ASSIGN_OR_RETURN(Statement stmt, Statement::Prepare(db, "SELECT value FROM settings WHERE key = 'cluster'"));
-    WEIR_ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (row) {
-      auto doc = nlohmann::json::parse(stmt.Text(0), nullptr, false);
-      if (doc.is_discarded() || !iam::FromJson(doc, &state.cluster)) return Corrupt("the cluster record is bad");
+    WEIR_ASSIGN_OR_RETURN(Statement stmt, Statement::Prepare(db, "SELECT key, value FROM settings"));
+    while (true) {
+      WEIR_ASSIGN_OR_RETURN(bool row, stmt.Step());
+      if (!row) break;
+      std::string key = stmt.Text(0);
+      if (key == "cluster") {
+        auto doc = nlohmann::json::parse(stmt.Text(1), nullptr, false);
+        if (doc.is_discarded() || !iam::FromJson(doc, &state.cluster)) return Corrupt("the cluster record is bad");
+      } else if (key.rfind("secret:", 0) == 0) {
+        state.secrets[key.substr(7)] = stmt.Text(1);
+      }
     }
   }
   {
@@ -622,6 +628,14 @@ class SqliteTransaction final : public Transaction {
     WEIR_ASSIGN_OR_RETURN(
         Statement stmt, Statement::Prepare(db_, "INSERT OR REPLACE INTO settings (key, value) VALUES ('cluster', ?)"));
     WEIR_RETURN_IF_ERROR(stmt.Bind(DumpJson(iam::ToJson(cluster))));
+    return stmt.Run();
+  }
+
+  Status PutSecret(const std::string& name, const std::string& value) override {
+    WEIR_RETURN_IF_ERROR(CheckOpen());
+    WEIR_ASSIGN_OR_RETURN(Statement stmt,
+                          Statement::Prepare(db_, "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)"));
+    WEIR_RETURN_IF_ERROR(stmt.Bind("secret:" + name, value));
     return stmt.Run();
   }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -17,14 +18,15 @@ namespace weir::store {
 // at one consistent point. `version` increases with every committed change.
 struct MetadataState {
   int64_t version = 0;
-  std::vector<iam::Role> roles;              // sorted by name
-  std::vector<catalog::Database> databases;  // sorted by name
-  std::vector<catalog::Table> tables;        // sorted by (database, name)
-  std::vector<access::Grant> grants;         // sorted by id
-  std::vector<access::DataFilter> filters;   // sorted by (database, table, name)
-  std::vector<iam::User> users;              // sorted by name
-  std::vector<iam::ManagedPolicy> policies;  // sorted by name
-  iam::Cluster cluster;                      // defaults until PutCluster
+  std::vector<iam::Role> roles;                // sorted by name
+  std::vector<catalog::Database> databases;    // sorted by name
+  std::vector<catalog::Table> tables;          // sorted by (database, name)
+  std::vector<access::Grant> grants;           // sorted by id
+  std::vector<access::DataFilter> filters;     // sorted by (database, table, name)
+  std::vector<iam::User> users;                // sorted by name
+  std::vector<iam::ManagedPolicy> policies;    // sorted by name
+  iam::Cluster cluster;                        // defaults until PutCluster
+  std::map<std::string, std::string> secrets;  // server-side secrets by name (e.g. "sts_key")
 };
 
 // A write transaction. Every change and its audit record go through one of
@@ -60,6 +62,8 @@ class Transaction {
   virtual Status DeletePolicy(const std::string& name) = 0;
   // Stores the cluster record.
   virtual Status PutCluster(const iam::Cluster& cluster) = 0;
+  // Stores (replaces) a server-side secret.
+  virtual Status PutSecret(const std::string& name, const std::string& value) = 0;
   // kAlreadyExists when present.
   virtual Status CreateDatabase(const catalog::Database& database) = 0;
   // kNotFound when absent; kFailedPrecondition when it still holds tables.

@@ -13,31 +13,13 @@
 
 #include <gtest/gtest.h>
 
+#include "common/temp_dir.h"
 #include "store/store.h"
 
 namespace weir::audit {
 namespace {
 
-// A fresh directory under /tmp, removed with everything in it.
-class TempDir {
- public:
-  TempDir() {
-    char pattern[] = "/tmp/weir-audit-test-XXXXXX";
-    const char* made = ::mkdtemp(pattern);
-    if (made != nullptr) path_ = made;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using ::weir::testing::TempDir;
 
 Record QueryRecord(const std::string& statement) {
   Record record;

@@ -184,3 +184,40 @@ def test_user_lifecycle(seed):
     assert proc.returncode == 1 and "execution role" in proc.stderr
     seed.admin("user", "delete", "erin")
     assert "erin\t" not in seed.admin("user", "list").stdout
+
+
+def get_credentials(weir, user, role, *extra):
+    return weir.admin("sts", "get-session-credentials", "--user", user, "--role", role, "--json", *extra, check=False)
+
+
+def check_credentials(weir, user, password):
+    return subprocess.run([str(WEIR), "sts", "check", "--user", user, "--data-dir", str(weir.data_dir)],
+                          input=password + "\n", capture_output=True, text=True)
+
+
+def test_session_credentials_follow_the_runtime_role_checks(seed):
+    proc = get_credentials(seed, "tina", "sales-data-access-role", "--duration", "900")
+    assert proc.returncode == 0, proc.stderr
+    creds = json.loads(proc.stdout)
+    assert creds["username"] == "tina" and creds["password"].startswith("weir-sts.")
+    claims = json.loads(check_credentials(seed, "tina", creds["password"]).stdout)
+    assert claims["role"] == "sales-data-access-role" and claims["user"] == "tina"
+    # Bound to the user.
+    assert check_credentials(seed, "david", creds["password"]).returncode == 1
+    # Denied pairs get no credentials, and say which check failed.
+    proc = get_credentials(seed, "david", "sales-data-access-role")
+    assert proc.returncode == 1 and "42501" in proc.stderr and "execution_role_policy" in proc.stderr
+    # Longer than the role allows.
+    proc = get_credentials(seed, "tina", "sales-data-access-role", "--duration", "999999")
+    assert proc.returncode == 1
+    # The issue is audited.
+    issued = [r for r in seed.audit_records() if r["action"] == "get_session_credentials"]
+    assert len(issued) == 1 and issued[0]["detail"]["role_arn"] == arn("sales-data-access-role")
+
+
+def test_rotating_the_key_revokes_credentials(seed):
+    creds = json.loads(get_credentials(seed, "tina", "electronics-data-access-role").stdout)
+    assert check_credentials(seed, "tina", creds["password"]).returncode == 0
+    seed.admin("sts", "rotate-key")
+    proc = check_credentials(seed, "tina", creds["password"])
+    assert proc.returncode == 1 and "invalid or were revoked" in proc.stderr

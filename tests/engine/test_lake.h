@@ -31,34 +31,12 @@
 #include <gtest/gtest.h>
 
 #include "access/snapshot.h"
+#include "common/temp_dir.h"
 #include "duckdb.hpp"
 #include "engine/engine.h"
 #include "store/store.h"
 
 namespace weir::testing {
-
-// A fresh directory under /tmp, removed with everything in it.
-class TempDir {
- public:
-  explicit TempDir(const std::string& prefix) {
-    std::string pattern = "/tmp/" + prefix + "-XXXXXX";
-    std::vector<char> buffer(pattern.begin(), pattern.end());
-    buffer.push_back('\0');
-    const char* made = ::mkdtemp(buffer.data());
-    if (made != nullptr) path_ = made;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 // Rows of a result as text (NULL as "NULL").
 struct TextRows {

@@ -12,29 +12,12 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include "common/temp_dir.h"
+
 namespace weir::store {
 namespace {
 
-// A fresh directory under /tmp, removed with everything in it.
-class TempDir {
- public:
-  TempDir() {
-    char pattern[] = "/tmp/weir-store-test-XXXXXX";
-    const char* made = ::mkdtemp(pattern);
-    if (made != nullptr) path_ = made;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using ::weir::testing::TempDir;
 
 iam::Role MakeRole(const std::string& name) { return {name, "role " + name}; }
 

@@ -54,6 +54,11 @@ class Admin {
                     std::optional<bool> enabled, const iam::Tags& set_tags,
                     const std::vector<std::string>& remove_tags);
   Status SetPassword(const std::string& name, const std::string& password);
+  // A new access key for API use: returns {key id, secret}; the secret is
+  // stored only as a verifier and cannot be shown again. At most two per user, as in IAM.
+  Result<std::pair<std::string, std::string>> CreateAccessKey(const std::string& user);
+  // kNotFound when the user has no key with that id.
+  Status DeleteAccessKey(const std::string& user, const std::string& key_id);
   Status DeleteUser(const std::string& name);
   Status CreatePolicy(const std::string& name, const std::string& document, const std::string& description);
   Status UpdatePolicy(const std::string& name, const std::string& document);

@@ -243,6 +243,38 @@ Status Admin::SetPassword(const std::string& name, const std::string& password) 
                   });
 }
 
+Result<std::pair<std::string, std::string>> Admin::CreateAccessKey(const std::string& user) {
+  // "AKIA" + 16 upper-case letters and digits, as IAM key ids look.
+  std::string id = "AKIA";
+  for (char c : iam::GeneratePassword(32)) {
+    if (id.size() == 20) break;
+    if (std::isdigit(static_cast<unsigned char>(c)) || std::isupper(static_cast<unsigned char>(c))) id.push_back(c);
+  }
+  while (id.size() < 20) id.push_back('0' + static_cast<char>(id.size() % 10));
+  std::string secret = iam::GeneratePassword(40);
+  WEIR_ASSIGN_OR_RETURN(iam::ScramVerifier verifier, iam::MakeScramVerifier(secret));
+  WEIR_RETURN_IF_ERROR(EditUser(dir_, actor_, "create_access_key", user, {{"key_id", id}},
+                                [&](iam::User& u, const store::MetadataState&, nlohmann::json&) -> Status {
+                                  if (u.access_keys.size() >= 2) {
+                                    return Status::FailedPrecondition("user " + user +
+                                                                      " already has two access keys; delete one first");
+                                  }
+                                  u.access_keys.push_back({id, verifier, true, audit::NowMicros()});
+                                  return Status::Ok();
+                                }));
+  return std::make_pair(id, secret);
+}
+
+Status Admin::DeleteAccessKey(const std::string& user, const std::string& key_id) {
+  return EditUser(dir_, actor_, "delete_access_key", user, {{"key_id", key_id}},
+                  [&](iam::User& u, const store::MetadataState&, nlohmann::json&) -> Status {
+                    if (std::erase_if(u.access_keys, [&](const iam::AccessKey& k) { return k.id == key_id; }) == 0) {
+                      return Status::NotFound("user " + user + " has no access key " + key_id);
+                    }
+                    return Status::Ok();
+                  });
+}
+
 Status Admin::DeleteUser(const std::string& name) {
   return InTransaction(
       dir_, actor_, "delete_user", {{"user", name}},

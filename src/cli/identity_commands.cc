@@ -145,6 +145,25 @@ void AddIdentityCommands(CLI::App& app, GlobalOptions& options) {
       return Status::Ok();
     });
   });
+  static std::string key_id;
+  auto* key_create = user->add_subcommand(
+      "create-access-key", "Create an access key for API use; prints the key id and the secret (shown only once)");
+  key_create->add_option("name", name, "User name")->required();
+  AddDataDir(key_create, options);
+  key_create->callback([&options] {
+    Run(options, [&](admin::Admin& admin, admin::DataDir&) -> Status {
+      WEIR_ASSIGN_OR_RETURN(auto key, admin.CreateAccessKey(name));
+      std::cout << "access_key_id: " << key.first << "\nsecret_access_key: " << key.second << "\n";
+      return Status::Ok();
+    });
+  });
+  auto* key_delete = user->add_subcommand("delete-access-key", "Delete one of a user's access keys");
+  key_delete->add_option("name", name, "User name")->required();
+  key_delete->add_option("key_id", key_id, "Access key id")->required();
+  AddDataDir(key_delete, options);
+  key_delete->callback([&options] {
+    Run(options, [&](admin::Admin& admin, admin::DataDir&) { return admin.DeleteAccessKey(name, key_id); });
+  });
   auto* user_delete = user->add_subcommand("delete", "Delete a user");
   user_delete->add_option("name", name, "User name")->required();
   AddDataDir(user_delete, options);
@@ -156,8 +175,10 @@ void AddIdentityCommands(CLI::App& app, GlobalOptions& options) {
     Run(options, [&](admin::Admin&, admin::DataDir& dir) -> Status {
       WEIR_ASSIGN_OR_RETURN(store::MetadataState state, dir.store().Load());
       for (const auto& u : state.users) {
+        std::string keys;
+        for (const auto& k : u.access_keys) keys += (keys.empty() ? "" : ",") + k.id;
         std::cout << u.name << "\t" << state.cluster.UserArn(u.name) << "\t" << u.execution_role << "\t"
-                  << (u.enabled ? "enabled" : "disabled") << "\t" << TagText(u.tags) << "\n";
+                  << (u.enabled ? "enabled" : "disabled") << "\t" << TagText(u.tags) << "\t" << keys << "\n";
       }
       return Status::Ok();
     });

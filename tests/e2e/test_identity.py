@@ -221,3 +221,18 @@ def test_rotating_the_key_revokes_credentials(seed):
     seed.admin("sts", "rotate-key")
     proc = check_credentials(seed, "tina", creds["password"])
     assert proc.returncode == 1 and "invalid or were revoked" in proc.stderr
+
+
+def test_access_keys(seed):
+    out = seed.admin("user", "create-access-key", "david").stdout.splitlines()
+    key_id = out[0].split(": ")[1]
+    secret = out[1].split(": ")[1]
+    assert key_id.startswith("AKIA") and len(key_id) == 20 and len(secret) == 40
+    seed.admin("user", "create-access-key", "david")
+    proc = seed.admin("user", "create-access-key", "david", check=False)
+    assert proc.returncode == 1 and "two access keys" in proc.stderr
+    assert key_id in seed.admin("user", "list").stdout
+    assert secret not in (seed.data_dir / "audit" / "audit.jsonl").read_text()
+    seed.admin("user", "delete-access-key", "david", key_id)
+    assert key_id not in seed.admin("user", "list").stdout
+    assert seed.admin("user", "delete-access-key", "david", key_id, check=False).returncode == 1

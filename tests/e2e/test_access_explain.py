@@ -7,63 +7,18 @@ import subprocess
 
 import pytest
 
-from conftest import WEIR, Weir
-
-ITEMS = [
-    # id, category, price, supplier
-    (1, "Electronics", 100, "acme"),
-    (2, "Electronics", 250, "globex"),
-    (3, "Books", 20, "initech"),
-    (4, "Books", 0, "umbrella"),
-    (5, "Home", 75, "hooli"),
-]
-
-PEOPLE = [
-    # id, country, address
-    (1, "US", "1 Main St"),
-    (2, "US", "2 Oak Ave"),
-    (3, "UK", "3 High St"),
-    (4, "UK", "secret"),
-    (5, "FR", "5 Rue X"),
-]
+from conftest import WEIR, make_filtered_lake
 
 ELECTRONICS = "(\"i_category\" = 'Electronics')"
 BOOKS = "(\"i_category\" = 'Books')"
 
 
-@pytest.fixture(scope="module", autouse=True)
-def access_command_wired(weir_bin):
-    """The command is registered in main.cc separately; until then, skip. (An
-    unknown subcommand with --help prints the top-level help and exits 0, so
-    the usage line is checked too.)"""
-    proc = subprocess.run([str(WEIR), "access", "--help"], capture_output=True, text=True, timeout=60)
-    usage = next((line for line in proc.stdout.splitlines() if line.startswith("Usage:")), "")
-    if proc.returncode != 0 or " access " not in usage:
-        pytest.skip("`weir access` is not wired into the weir command yet")
-
-
 @pytest.fixture
 def lake(tmp_path, weir_bin):
-    """tpc.item and hr.people; role `electronics` holds the data cells filter
-    `electronics` (Electronics rows, all columns but i_supplier) on tpc.item."""
-    weir = Weir(tmp_path / "d")
-    weir.admin("init")
-    items = weir.data_dir / "lake" / "tpc" / "item"
-    items.mkdir(parents=True)
-    (items / "part-0.csv").write_text(
-        "i_item_id,i_category,i_price,i_supplier\n" + "".join(f"{a},{b},{c},{d}\n" for a, b, c, d in ITEMS)
-    )
-    people = weir.data_dir / "lake" / "hr" / "people"
-    people.mkdir(parents=True)
-    (people / "p.csv").write_text("id,country,address\n" + "".join(f"{a},{b},{c}\n" for a, b, c in PEOPLE))
-    weir.admin("table", "register", "tpc.item", "--location", "tpc/item", "--format", "csv", "--create-database")
-    weir.admin("table", "register", "hr.people", "--location", "hr/people", "--format", "csv", "--create-database")
-    weir.admin("filter", "create", "electronics", "--table", "tpc.item", "--row-filter", "i_category = 'Electronics'",
-               "--exclude-columns", "i_supplier")
+    """make_filtered_lake, plus a `books` filter (Books rows; i_item_id and i_price)."""
+    weir = make_filtered_lake(tmp_path / "d")
     weir.admin("filter", "create", "books", "--table", "tpc.item", "--row-filter", "i_category = 'Books'",
                "--columns", "i_item_id,i_price")
-    weir.admin("role", "create", "electronics")
-    weir.admin("grant", "--role", "electronics", "--table", "tpc.item", "--filter", "electronics")
     return weir
 
 

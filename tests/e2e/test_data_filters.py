@@ -3,46 +3,11 @@ Formation's combination rules, through `weir sql --as-role`."""
 
 import pytest
 
-from conftest import Weir
-
-ITEMS = [
-    # id, category, price, supplier (supplier is sensitive)
-    (1, "Electronics", 100, "acme"),
-    (2, "Electronics", 250, "globex"),
-    (3, "Books", 20, "initech"),
-    (4, "Books", 0, "umbrella"),
-    (5, "Home", 75, "hooli"),
-]
-
-PEOPLE = [
-    # id, country, address
-    (1, "US", "1 Main St"),
-    (2, "US", "2 Oak Ave"),
-    (3, "UK", "3 High St"),
-    (4, "UK", "secret"),
-    (5, "FR", "5 Rue X"),
-]
-
+from conftest import make_filtered_lake
 
 @pytest.fixture
 def lake(tmp_path, weir_bin):
-    weir = Weir(tmp_path / "d")
-    weir.admin("init")
-    items = weir.data_dir / "lake" / "tpc" / "item"
-    items.mkdir(parents=True)
-    (items / "part-0.csv").write_text(
-        "i_item_id,i_category,i_price,i_supplier\n" + "".join(f"{a},{b},{c},{d}\n" for a, b, c, d in ITEMS)
-    )
-    people = weir.data_dir / "lake" / "hr" / "people"
-    people.mkdir(parents=True)
-    (people / "p.csv").write_text("id,country,address\n" + "".join(f"{a},{b},{c}\n" for a, b, c in PEOPLE))
-    weir.admin("table", "register", "tpc.item", "--location", "tpc/item", "--format", "csv", "--create-database")
-    weir.admin("table", "register", "hr.people", "--location", "hr/people", "--format", "csv", "--create-database")
-    weir.admin("filter", "create", "electronics", "--table", "tpc.item", "--row-filter", "i_category = 'Electronics'",
-               "--exclude-columns", "i_supplier")
-    weir.admin("role", "create", "electronics")
-    weir.admin("grant", "--role", "electronics", "--table", "tpc.item", "--filter", "electronics")
-    return weir
+    return make_filtered_lake(tmp_path / "d")
 
 
 def test_row_filter_limits_rows_and_columns(lake):

@@ -1,6 +1,7 @@
 #include "engine/engine.h"
 
 #include <filesystem>
+#include <map>
 
 #include "access/snapshot.h"
 #include "duckdb.hpp"
@@ -115,6 +116,7 @@ Result<std::unique_ptr<RowStream>> Connection::Run(std::unique_ptr<duckdb::SQLSt
                                                    const access::Snapshot& snapshot,
                                                    const std::string& current_database, ReadSet* reads) {
   std::vector<ScanSpec> scans;
+  std::map<std::string, int64_t> scan_ids;  // "db.table" → index in scans
   auto resolve = [&](const std::string& catalog_name, const std::string& schema_name,
                      const std::string& table_name) -> Result<int64_t> {
     // Catalog names are lower case; identifiers match case-insensitively.
@@ -127,6 +129,10 @@ Result<std::unique_ptr<RowStream>> Connection::Run(std::unique_ptr<duckdb::SQLSt
       return Status::PermissionDenied("permission denied for table " + shown + ", or it does not exist" +
                                       (database.empty() ? " (no database selected: USE one or qualify the name)" : ""));
     }
+    // A table named several times (self-joins; DuckDB also keeps each CTE
+    // body twice) is resolved and listed once per statement.
+    auto seen = scan_ids.find(database + "." + table);
+    if (seen != scan_ids.end()) return seen->second;
     WEIR_ASSIGN_OR_RETURN(access::TableAccess access, snapshot.Resolve(role_, database, table));
     WEIR_ASSIGN_OR_RETURN(ListedFiles listed, ListTableFiles(lake_root_, access.table->location, access.table->format));
     ScanSpec spec;
@@ -138,6 +144,7 @@ Result<std::unique_ptr<RowStream>> Connection::Run(std::unique_ptr<duckdb::SQLSt
     spec.row_predicate = access.row_predicate;
     spec.cell_conditions = access.cell_conditions;
     scans.push_back(std::move(spec));
+    scan_ids[database + "." + table] = static_cast<int64_t>(scans.size() - 1);
     return static_cast<int64_t>(scans.size() - 1);
   };
   WEIR_RETURN_IF_ERROR(GateStatement(*statement, resolve));

@@ -89,9 +89,18 @@ Result<std::vector<catalog::Column>> InferColumns(const std::vector<std::string>
 
 }  // namespace
 
+Status Admin::Check(const Access& access) {
+  if (caller_.local()) return Status::Ok();
+  WEIR_ASSIGN_OR_RETURN(auto txn, dir_->store().Begin());
+  WEIR_ASSIGN_OR_RETURN(store::MetadataState state, txn->Load());
+  nlohmann::json detail = nlohmann::json::object();
+  return AuthorizeInTransaction(dir_, *txn, state, caller_, InfoOf(access.operation).name, {access}, detail);
+}
+
 Status Admin::CreateRole(const std::string& name, const std::string& description) {
   WEIR_RETURN_IF_ERROR(CheckName("role", name));
-  return InTransaction(dir_, actor_, "create_role", {{"role", name}},
+  return InTransaction(dir_, caller_, "create_role", {{"role", name}},
+                       std::vector<Access>{{Operation::kCreateRole, name}},
                        [&](store::Transaction& txn, const store::MetadataState&, nlohmann::json&) {
                          return txn.CreateRole({name, description});
                        });
@@ -102,13 +111,14 @@ Status Admin::DeleteRole(const std::string& name) {
     return Status::FailedPrecondition("the cluster role " + name + " belongs to the data directory");
   }
   return InTransaction(
-      dir_, actor_, "delete_role", {{"role", name}},
+      dir_, caller_, "delete_role", {{"role", name}}, std::vector<Access>{{Operation::kDeleteRole, name}},
       [&](store::Transaction& txn, const store::MetadataState&, nlohmann::json&) { return txn.DeleteRole(name); });
 }
 
 Status Admin::CreateDatabase(const std::string& name, const std::string& description) {
   WEIR_RETURN_IF_ERROR(CheckName("database", name));
-  return InTransaction(dir_, actor_, "create_database", {{"database", name}},
+  return InTransaction(dir_, caller_, "create_database", {{"database", name}},
+                       std::vector<Access>{{Operation::kCreateDatabase, name}},
                        [&](store::Transaction& txn, const store::MetadataState&, nlohmann::json&) {
                          return txn.CreateDatabase({name, description});
                        });
@@ -150,21 +160,29 @@ Result<catalog::Table> Admin::RegisterTable(const std::string& database, const s
                            {"location", result.location},
                            {"format", catalog::FormatName(format)},
                            {"columns", columns.size()}};
-  WEIR_RETURN_IF_ERROR(
-      InTransaction(dir_, actor_, "register_table", detail,
-                    [&](store::Transaction& txn, const store::MetadataState& state, nlohmann::json& d) -> Status {
-                      if (!HasDatabase(state, database)) {
-                        if (!create_database) return Status::NotFound("database " + database + " does not exist");
-                        WEIR_RETURN_IF_ERROR(txn.CreateDatabase({database, ""}));
-                        d["created_database"] = true;
-                      }
-                      return txn.CreateTable(result);
-                    }));
+  WEIR_RETURN_IF_ERROR(InTransaction(
+      dir_, caller_, "register_table", detail,
+      [&](const store::MetadataState& state) {
+        std::vector<Access> needed{{Operation::kRegisterTable, database, table}};
+        if (create_database && !HasDatabase(state, database)) {
+          needed.push_back({Operation::kCreateDatabase, database});
+        }
+        return needed;
+      },
+      [&](store::Transaction& txn, const store::MetadataState& state, nlohmann::json& d) -> Status {
+        if (!HasDatabase(state, database)) {
+          if (!create_database) return Status::NotFound("database " + database + " does not exist");
+          WEIR_RETURN_IF_ERROR(txn.CreateDatabase({database, ""}));
+          d["created_database"] = true;
+        }
+        return txn.CreateTable(result);
+      }));
   return result;
 }
 
 Status Admin::DropTable(const std::string& database, const std::string& table) {
-  return InTransaction(dir_, actor_, "drop_table", {{"table", database + "." + table}},
+  return InTransaction(dir_, caller_, "drop_table", {{"table", database + "." + table}},
+                       std::vector<Access>{{Operation::kDropTable, database, table}},
                        [&](store::Transaction& txn, const store::MetadataState&, nlohmann::json&) {
                          return txn.DeleteTable(database, table);
                        });
@@ -174,7 +192,8 @@ Status Admin::CreateFilter(const std::string& database, const std::string& table
                            const std::string& row_filter, access::ColumnScope scope, std::vector<std::string> columns) {
   WEIR_RETURN_IF_ERROR(CheckName("data filter", name));
   nlohmann::json detail = {{"table", database + "." + table}, {"filter", name}};
-  return InTransaction(dir_, actor_, "create_data_filter", detail,
+  return InTransaction(dir_, caller_, "create_data_filter", detail,
+                       std::vector<Access>{{Operation::kCreateFilter, database, table}},
                        [&](store::Transaction& txn, const store::MetadataState& state, nlohmann::json& d) -> Status {
                          const catalog::Table* t = FindTable(state, database, table);
                          if (t == nullptr)
@@ -194,7 +213,8 @@ Status Admin::CreateFilter(const std::string& database, const std::string& table
 }
 
 Status Admin::DeleteFilter(const std::string& database, const std::string& table, const std::string& name) {
-  return InTransaction(dir_, actor_, "delete_data_filter", {{"table", database + "." + table}, {"filter", name}},
+  return InTransaction(dir_, caller_, "delete_data_filter", {{"table", database + "." + table}, {"filter", name}},
+                       std::vector<Access>{{Operation::kDeleteFilter, database, table}},
                        [&](store::Transaction& txn, const store::MetadataState&, nlohmann::json&) {
                          return txn.DeleteFilter(database, table, name);
                        });
@@ -203,7 +223,8 @@ Status Admin::DeleteFilter(const std::string& database, const std::string& table
 Status Admin::Grant(const std::string& role, const std::string& database, const std::string& table,
                     access::ColumnScope scope, std::vector<std::string> columns, const std::string& filter) {
   return InTransaction(
-      dir_, actor_, "grant", GrantDetail(role, database, table, scope, columns, filter),
+      dir_, caller_, "grant", GrantDetail(role, database, table, scope, columns, filter),
+      std::vector<Access>{{Operation::kGrant, database, table}},
       [&](store::Transaction& txn, const store::MetadataState& state, nlohmann::json& detail) -> Status {
         if (!HasRole(state, role)) return Status::NotFound("role " + role + " does not exist");
         const catalog::Table* t = FindTable(state, database, table);
@@ -235,7 +256,8 @@ Status Admin::Grant(const std::string& role, const std::string& database, const 
 Status Admin::Revoke(const std::string& role, const std::string& database, const std::string& table,
                      access::ColumnScope scope, std::vector<std::string> columns, const std::string& filter) {
   return InTransaction(
-      dir_, actor_, "revoke", GrantDetail(role, database, table, scope, columns, filter),
+      dir_, caller_, "revoke", GrantDetail(role, database, table, scope, columns, filter),
+      std::vector<Access>{{Operation::kRevoke, database, table}},
       [&](store::Transaction& txn, const store::MetadataState& state, nlohmann::json& detail) -> Status {
         std::sort(columns.begin(), columns.end());
         columns.erase(std::unique(columns.begin(), columns.end()), columns.end());

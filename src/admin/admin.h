@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "access/grant.h"
+#include "admin/actions.h"
 #include "catalog/catalog.h"
 #include "common/status.h"
 #include "iam/role.h"
@@ -19,10 +20,27 @@ class DataDir;
 // snapshot. The CLI calls these directly on a data directory it holds; the
 // stack file and the HTTP API of later work call the same functions.
 //
+// Every verb is authorized by the IAM actions of admin/actions.h, inside its
+// transaction: the local administrator may do everything; a user only what
+// its execution role's identity policies allow. A denied verb changes
+// nothing, commits a "deny" audit record and returns kPermissionDenied
+// naming the action and resource. Validation of the arguments (names,
+// policy documents) comes first.
+//
 // Not thread-safe; the DataDir must outlive the Admin.
 class Admin {
  public:
-  Admin(DataDir* dir, std::string actor) : dir_(dir), actor_(std::move(actor)) {}
+  Admin(DataDir* dir, Caller caller) : dir_(dir), caller_(std::move(caller)) {}
+  // The local administrator, recorded as `actor`.
+  Admin(DataDir* dir, std::string actor) : Admin(dir, Caller::Local(std::move(actor))) {}
+
+  const Caller& caller() const { return caller_; }
+
+  // Authorizes a read the CLI performs itself (list, show, describe,
+  // explain): Ok for the local administrator without touching the store;
+  // for a user, decided against the current state. An allowed read writes
+  // nothing; a denied one is audited like a denied verb.
+  Status Check(const Access& access);
 
   // kInvalidArgument for a bad name; kAlreadyExists when present.
   Status CreateRole(const std::string& name, const std::string& description = "");
@@ -34,7 +52,8 @@ class Admin {
   // --- identity (IAM) ---
   // The first-time setup of a data directory: the cluster record, the
   // cluster role, and the bootstrap administrator `admin` (execution role
-  // `weir-admin`, allowed every action) with `admin_password`.
+  // `weir-admin`, allowed every action) with `admin_password`. Only the
+  // local administrator may.
   Status Bootstrap(const iam::Cluster& cluster, const std::string& admin_password);
   // Adds or replaces tags (`set`) and removes keys (`remove`).
   Status TagCluster(const iam::Tags& set, const std::vector<std::string>& remove);
@@ -68,7 +87,9 @@ class Admin {
   // Temporary credentials for `user` as `role` (name or ARN), valid for
   // `duration_s` (900 s up to the role's max session duration), issued only
   // after the runtime-role checks of iam/assume.h pass (kPermissionDenied
-  // naming the failed check otherwise). The issue is audited.
+  // naming the failed check otherwise). The issue is audited. A caller
+  // asking for another user needs
+  // elasticmapreduce:GetClusterSessionCredentials itself as well.
   Result<iam::SessionCredentials> GetSessionCredentials(const std::string& user, const std::string& role,
                                                         int64_t duration_s);
   // Replaces the session key: every outstanding temporary credential stops working.
@@ -106,7 +127,7 @@ class Admin {
 
  private:
   DataDir* dir_;
-  std::string actor_;
+  Caller caller_;
 };
 
 }  // namespace weir::admin

@@ -78,8 +78,8 @@ nlohmann::json ToJson(const Record& record) {
     json["columns"] = record.columns;
     json["rows"] = record.rows;
     json["duration_us"] = record.duration_us;
-    if (!record.error.empty()) json["error"] = record.error;
   }
+  if (!record.error.empty()) json["error"] = record.error;
   json["detail"] = record.detail.is_object() ? record.detail : nlohmann::json::object();
   return json;
 }
@@ -104,8 +104,8 @@ bool FromJson(const nlohmann::json& json, Record* out) {
           !GetInt(json, "duration_us", &r.duration_us)) {
         return false;
       }
-      if (json.contains("error") && !GetString(json, "error", &r.error)) return false;
     }
+    if (json.contains("error") && !GetString(json, "error", &r.error)) return false;
     auto detail = json.find("detail");
     if (detail == json.end() || !detail->is_object()) return false;
     r.detail = *detail;

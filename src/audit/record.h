@@ -25,7 +25,7 @@ struct Record {
   std::vector<std::string> columns;  // "db.table.column"
   int64_t rows = 0;
   int64_t duration_us = 0;
-  std::string error;  // "SQLSTATE: message" when decision != allow
+  std::string error;  // "SQLSTATE: message" when decision != allow (queries, and denied admin verbs)
   // Admin records: what changed, as a JSON object.
   nlohmann::json detail = nlohmann::json::object();
 };

@@ -14,7 +14,9 @@
 
 #include "access/explain.h"
 #include "access/snapshot.h"
+#include "admin/admin.h"
 #include "admin/data_dir.h"
+#include "cli/caller.h"
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "common/status.h"
@@ -92,14 +94,20 @@ std::pair<std::string, std::string> SplitTable(const std::string& name) {
   return {Lower(name.substr(0, dot)), Lower(name.substr(dot + 1))};
 }
 
-// Opens the data directory (taking its lock, as every command does), takes
-// its current snapshot and closes it again, so the lock is held only while
-// the snapshot is read. Exits on error.
-std::shared_ptr<const access::Snapshot> SnapshotOrDie(const GlobalOptions& options) {
+// Opens the data directory (taking its lock, as every command does),
+// authorizes the command's caller for `access` (cli/caller.h), takes the
+// current snapshot and closes the directory again, so the lock is held only
+// while the snapshot is read. Exits on error.
+std::shared_ptr<const access::Snapshot> SnapshotOrDie(const GlobalOptions& options, const admin::Access& access) {
   auto dir = admin::DataDir::Open(options.data_dir);
   if (!dir.ok()) Finish(dir.status());
+  Status status = [&]() -> Status {
+    WEIR_ASSIGN_OR_RETURN(admin::Caller caller, ActingCaller(options, **dir));
+    return admin::Admin(dir->get(), std::move(caller)).Check(access);
+  }();
   std::shared_ptr<const access::Snapshot> snapshot = (*dir)->snapshot();
   dir.value().reset();
+  if (!status.ok()) Finish(status);
   return snapshot;
 }
 
@@ -112,7 +120,7 @@ void Print(const nlohmann::ordered_json& json) { std::cout << json.dump(2) << "\
 void RunExplain(const GlobalOptions& options, const AccessArgs& args) {
   auto [database, table] = SplitTable(args.table);
   const std::string qualified = database + "." + table;
-  auto snapshot = SnapshotOrDie(options);
+  auto snapshot = SnapshotOrDie(options, {admin::Operation::kExplainAccess, database, table});
   RequireRole(*snapshot, args.role);
   auto explanation = access::ExplainTable(*snapshot, args.role, database, table);
   if (!explanation.ok()) {
@@ -156,7 +164,7 @@ void RunExplain(const GlobalOptions& options, const AccessArgs& args) {
 }
 
 void RunList(const GlobalOptions& options, const AccessArgs& args) {
-  auto snapshot = SnapshotOrDie(options);
+  auto snapshot = SnapshotOrDie(options, {admin::Operation::kListAccess});
   RequireRole(*snapshot, args.role);
   auto tables = access::ListAccess(*snapshot, args.role);
   if (args.json) {
@@ -169,6 +177,7 @@ void RunList(const GlobalOptions& options, const AccessArgs& args) {
 
 void AddDataDirOption(CLI::App* command, GlobalOptions& options) {
   command->add_option("--data-dir", options.data_dir, "Data directory (default: $WEIR_DATA_DIR or ./weir-data)");
+  AddUserOption(command, options);
 }
 
 }  // namespace

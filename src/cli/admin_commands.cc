@@ -10,6 +10,7 @@
 #include "access/snapshot.h"
 #include "admin/admin.h"
 #include "admin/data_dir.h"
+#include "cli/caller.h"
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "iam/scram.h"
@@ -36,6 +37,20 @@ std::unique_ptr<admin::DataDir> OpenOrDie(const GlobalOptions& options) {
   auto dir = admin::DataDir::Open(options.data_dir);
   if (!dir.ok()) Finish(dir.status());
   return std::move(dir).value();
+}
+
+// The verbs, acting as the command's caller (cli/caller.h); exits when the
+// caller cannot be authenticated.
+admin::Admin AdminOrDie(const GlobalOptions& options, std::unique_ptr<admin::DataDir>& dir) {
+  auto caller = ActingCaller(options, *dir);
+  if (!caller.ok()) Done(dir, caller.status());
+  return admin::Admin(dir.get(), std::move(caller).value());
+}
+
+// Authorizes a read the command performs itself; exits when denied.
+void CheckOrDie(const GlobalOptions& options, std::unique_ptr<admin::DataDir>& dir, const admin::Access& access) {
+  Status status = AdminOrDie(options, dir).Check(access);
+  if (!status.ok()) Done(dir, status);
 }
 
 // "db.table" → (db, table); exits on a malformed name.
@@ -70,6 +85,7 @@ Status WriteSecretFile(const std::string& path, const std::string& content) {
 
 void AddDataDirOption(CLI::App* command, GlobalOptions& options) {
   command->add_option("--data-dir", options.data_dir, "Data directory (default: $WEIR_DATA_DIR or ./weir-data)");
+  AddUserOption(command, options);
 }
 
 struct GrantArgs {
@@ -111,7 +127,7 @@ access::ColumnScope ScopeOf(const GrantArgs& args, std::vector<std::string>* col
 void AddAdminCommands(CLI::App& app, GlobalOptions& options) {
   // init
   auto* init = app.add_subcommand("init", "Create a data directory: lake root D/lake, metadata D/weir.db");
-  AddDataDirOption(init, options);
+  init->add_option("--data-dir", options.data_dir, "Data directory (default: $WEIR_DATA_DIR or ./weir-data)");
   static iam::Cluster cluster;
   init->add_option("--account", cluster.account, "Account id in ARNs (12 digits)")->capture_default_str();
   init->add_option("--region", cluster.region, "Region in the cluster ARN")->capture_default_str();
@@ -147,19 +163,20 @@ void AddAdminCommands(CLI::App& app, GlobalOptions& options) {
   AddDataDirOption(role_create, options);
   role_create->callback([&options] {
     auto dir = OpenOrDie(options);
-    Done(dir, admin::Admin(dir.get(), admin::LocalActor()).CreateRole(role_name, description));
+    Done(dir, AdminOrDie(options, dir).CreateRole(role_name, description));
   });
   auto* role_delete = role->add_subcommand("delete", "Delete a role and its grants");
   role_delete->add_option("name", role_name, "Role name")->required();
   AddDataDirOption(role_delete, options);
   role_delete->callback([&options] {
     auto dir = OpenOrDie(options);
-    Done(dir, admin::Admin(dir.get(), admin::LocalActor()).DeleteRole(role_name));
+    Done(dir, AdminOrDie(options, dir).DeleteRole(role_name));
   });
   auto* role_list = role->add_subcommand("list", "List roles");
   AddDataDirOption(role_list, options);
   role_list->callback([&options] {
     auto dir = OpenOrDie(options);
+    CheckOrDie(options, dir, {admin::Operation::kListRoles});
     for (const auto& r : dir->snapshot()->roles()) std::cout << r.name << "\n";
     Done(dir, Status::Ok());
   });
@@ -173,7 +190,7 @@ void AddAdminCommands(CLI::App& app, GlobalOptions& options) {
   AddDataDirOption(database_create, options);
   database_create->callback([&options] {
     auto dir = OpenOrDie(options);
-    Done(dir, admin::Admin(dir.get(), admin::LocalActor()).CreateDatabase(database_name, description));
+    Done(dir, AdminOrDie(options, dir).CreateDatabase(database_name, description));
   });
 
   // table
@@ -194,7 +211,7 @@ void AddAdminCommands(CLI::App& app, GlobalOptions& options) {
     catalog::TableFormat fmt;
     catalog::ParseFormat(format, &fmt);
     auto dir = OpenOrDie(options);
-    auto result = admin::Admin(dir.get(), admin::LocalActor()).RegisterTable(db, name, location, fmt, create_database);
+    auto result = AdminOrDie(options, dir).RegisterTable(db, name, location, fmt, create_database);
     if (result.ok()) {
       std::cout << "registered " << result->QualifiedName() << " (" << result->columns.size() << " columns)\n";
     }
@@ -204,6 +221,7 @@ void AddAdminCommands(CLI::App& app, GlobalOptions& options) {
   AddDataDirOption(table_list, options);
   table_list->callback([&options] {
     auto dir = OpenOrDie(options);
+    CheckOrDie(options, dir, {admin::Operation::kListTables});
     for (const auto& t : dir->snapshot()->tables()) {
       std::cout << t.QualifiedName() << "\t" << catalog::FormatName(t.format) << "\t" << t.location << "\n";
     }
@@ -215,6 +233,7 @@ void AddAdminCommands(CLI::App& app, GlobalOptions& options) {
   table_describe->callback([&options] {
     auto [db, name] = SplitTable(table_name);
     auto dir = OpenOrDie(options);
+    CheckOrDie(options, dir, {admin::Operation::kGetTable, db, name});
     const catalog::Table* t = dir->snapshot()->FindTable(db, name);
     if (t == nullptr) Done(dir, Status::NotFound("table " + table_name + " does not exist"));
     for (const auto& c : t->columns) {
@@ -228,7 +247,7 @@ void AddAdminCommands(CLI::App& app, GlobalOptions& options) {
   table_drop->callback([&options] {
     auto [db, name] = SplitTable(table_name);
     auto dir = OpenOrDie(options);
-    Done(dir, admin::Admin(dir.get(), admin::LocalActor()).DropTable(db, name));
+    Done(dir, AdminOrDie(options, dir).DropTable(db, name));
   });
 
   // grant / revoke
@@ -242,8 +261,7 @@ void AddAdminCommands(CLI::App& app, GlobalOptions& options) {
     std::vector<std::string> columns;
     auto scope = ScopeOf(grant_args, &columns);
     auto dir = OpenOrDie(options);
-    Done(dir, admin::Admin(dir.get(), admin::LocalActor())
-                  .Grant(grant_args.role, db, name, scope, columns, grant_args.filter));
+    Done(dir, AdminOrDie(options, dir).Grant(grant_args.role, db, name, scope, columns, grant_args.filter));
   });
   auto* revoke = app.add_subcommand(
       "revoke",
@@ -256,8 +274,7 @@ void AddAdminCommands(CLI::App& app, GlobalOptions& options) {
     std::vector<std::string> columns;
     auto scope = ScopeOf(grant_args, &columns);
     auto dir = OpenOrDie(options);
-    Done(dir, admin::Admin(dir.get(), admin::LocalActor())
-                  .Revoke(grant_args.role, db, name, scope, columns, grant_args.filter));
+    Done(dir, AdminOrDie(options, dir).Revoke(grant_args.role, db, name, scope, columns, grant_args.filter));
   });
 
   // data cells filters
@@ -280,8 +297,7 @@ void AddAdminCommands(CLI::App& app, GlobalOptions& options) {
     std::vector<std::string> columns;
     auto scope = ScopeOf(filter_args, &columns);
     auto dir = OpenOrDie(options);
-    Done(dir, admin::Admin(dir.get(), admin::LocalActor())
-                  .CreateFilter(db, name, filter_name, filter_args.row_filter, scope, columns));
+    Done(dir, AdminOrDie(options, dir).CreateFilter(db, name, filter_name, filter_args.row_filter, scope, columns));
   });
   auto* filter_delete = filter->add_subcommand("delete", "Delete a data cells filter and the grants on it");
   filter_delete->add_option("name", filter_name, "Filter name")->required();
@@ -290,12 +306,13 @@ void AddAdminCommands(CLI::App& app, GlobalOptions& options) {
   filter_delete->callback([&options] {
     auto [db, name] = SplitTable(filter_args.table);
     auto dir = OpenOrDie(options);
-    Done(dir, admin::Admin(dir.get(), admin::LocalActor()).DeleteFilter(db, name, filter_name));
+    Done(dir, AdminOrDie(options, dir).DeleteFilter(db, name, filter_name));
   });
   auto* filter_list = filter->add_subcommand("list", "List data cells filters");
   AddDataDirOption(filter_list, options);
   filter_list->callback([&options] {
     auto dir = OpenOrDie(options);
+    CheckOrDie(options, dir, {admin::Operation::kListFilters});
     for (const auto& f : dir->snapshot()->filters()) {
       std::string columns = access::ColumnScopeName(f.scope);
       for (size_t i = 0; i < f.columns.size(); i++) columns += (i ? "," : " ") + f.columns[i];

@@ -1,5 +1,6 @@
 #include "iam/arn.h"
 
+#include "iam/ascii.h"
 #include "iam/wildcard.h"
 
 namespace weir::iam {
@@ -16,9 +17,7 @@ bool EndsWithStar(std::string_view component) {
 
 bool HasEscapeOrWildcard(std::string_view s) { return s.find_first_of("\\*?") != std::string_view::npos; }
 
-bool StartsWith(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() && s.compare(0, prefix.size(), prefix) == 0;
-}
+bool StartsWith(std::string_view s, std::string_view prefix) { return internal::HasPrefix(s, prefix); }
 
 // Shared by the static and dynamic matchers: matches ARN text against the
 // pattern's components (component i of n; the last one is a tail when n < 6).
@@ -139,7 +138,7 @@ std::optional<ArnPattern> ArnPattern::FromEscaped(std::string_view escaped_patte
 
 bool ArnPattern::Matches(std::string_view arn) const noexcept {
   if (count_ == 0) return false;
-  if (shape_ == Shape::kWholeExact) return arn == pattern_;
+  if (shape_ == Shape::kWholeExact) return internal::SameBytes(arn, pattern_);
   if (shape_ == Shape::kWholePrefix) return StartsWith(arn, literal_prefix_);
   return Matches(ArnParts(arn));
 }
@@ -157,9 +156,9 @@ bool ArnPattern::Matches(const ArnParts& arn) const noexcept {
       case Kind::kAnything:
         return true;
       case Kind::kExact:
-        return text == c;
+        return internal::SameBytes(text, c);
       case Kind::kPrefix:
-        return text.size() >= c.size() && text.compare(0, c.size(), c) == 0;
+        return internal::HasPrefix(text, c);
       case Kind::kGeneral:
         return EscapedWildcardMatch(c, text);
     }

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -28,13 +29,29 @@ inline bool EqualsIgnoreCaseAscii(std::string_view a, std::string_view b) {
   return true;
 }
 
-// Byte equality for short strings, inline (no library call).
-inline bool SameBytes(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (a[i] != b[i]) return false;
+// Equality of `n` bytes, inline and eight at a time: policy strings are
+// short, and a call to memcmp costs more than comparing them.
+inline bool SameBytes(const char* a, const char* b, size_t n) {
+  for (; n >= 8; a += 8, b += 8, n -= 8) {
+    uint64_t x, y;
+    std::memcpy(&x, a, 8);
+    std::memcpy(&y, b, 8);
+    if (x != y) return false;
+  }
+  for (; n > 0; ++a, ++b, --n) {
+    if (*a != *b) return false;
   }
   return true;
+}
+
+// Byte equality for short strings, inline (no library call).
+inline bool SameBytes(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && SameBytes(a.data(), b.data(), a.size());
+}
+
+// Whether `text` starts with `prefix`, inline.
+inline bool HasPrefix(std::string_view text, std::string_view prefix) {
+  return text.size() >= prefix.size() && SameBytes(text.data(), prefix.data(), prefix.size());
 }
 
 // FNV-1a: a quick fingerprint for comparing short names (condition keys,

@@ -89,6 +89,35 @@ std::vector<const Policy*> Directory::IdentityPolicies(const std::string& role) 
   return out;
 }
 
+Context Directory::CallerContext(const User& user) const {
+  Context context;
+  context.Set("aws:username", user.name);
+  context.Set("aws:SourceIdentity", user.name);
+  Tags principal_tags;
+  if (auto exec = roles_.find(user.execution_role); exec != roles_.end()) principal_tags = exec->second.tags;
+  for (const auto& [k, v] : user.tags) principal_tags[k] = v;
+  for (const auto& [k, v] : principal_tags) context.Set("aws:PrincipalTag/" + k, v);
+  return context;
+}
+
+Decision Directory::Authorize(const std::string& user_name, Request request) const {
+  const User* user = FindUser(user_name);
+  if (user == nullptr || !user->enabled) return Decision{};
+  request.principal = cluster_.RoleArn(user->execution_role);
+  request.principal_account = cluster_.account;
+  // Who the caller is comes from the directory alone.
+  std::vector<std::string> claimed;
+  for (const auto& entry : request.context.entries()) {
+    if (entry.key.rfind("aws:principaltag/", 0) == 0) claimed.push_back(entry.key);
+  }
+  for (const auto& key : claimed) request.context.Erase(key);
+  const Context caller = CallerContext(*user);
+  for (const auto& entry : caller.entries()) request.context.Set(entry.key, entry.values);
+  request.context.Set("aws:PrincipalArn", *request.principal);
+  auto policies = IdentityPolicies(user->execution_role);
+  return Decide(PolicySet{policies, nullptr, {}, nullptr}, request);
+}
+
 AssumeDecision Directory::CanAssume(const std::string& user_name, const std::string& role_name) const {
   AssumeDecision d;
   const User* user = FindUser(user_name);
@@ -112,13 +141,7 @@ AssumeDecision Directory::CanAssume(const std::string& user_name, const std::str
   }
 
   // The caller's context: who they are, as the policies' variables see it.
-  Context base;
-  base.Set("aws:username", user->name);
-  base.Set("aws:SourceIdentity", user->name);
-  Tags principal_tags;
-  if (auto exec = roles_.find(user->execution_role); exec != roles_.end()) principal_tags = exec->second.tags;
-  for (const auto& [k, v] : user->tags) principal_tags[k] = v;
-  for (const auto& [k, v] : principal_tags) base.Set("aws:PrincipalTag/" + k, v);
+  Context base = CallerContext(*user);
 
   // (a) The execution role may get session credentials for this role on this cluster.
   Request a;

@@ -65,6 +65,16 @@ class Directory {
   // The roles `user` may assume (its execution role first), by name.
   std::vector<std::string> AssumableRoles(const std::string& user) const;
 
+  // Decides `request` for `user` acting as its execution role, as IAM
+  // decides an API call: with the role's identity policies (managed and
+  // inline), the role's ARN as the principal, and the caller's context keys
+  // (aws:username, aws:SourceIdentity, aws:PrincipalArn,
+  // aws:PrincipalTag/<key>) replacing any the request carries. The request
+  // gives the action, resource, resource account and the keys that describe
+  // the resource (aws:ResourceTag/<key>, ...). An unknown or disabled user
+  // gets kImplicitDeny with nothing matched. Never throws.
+  Decision Authorize(const std::string& user, Request request) const;
+
   const Cluster& cluster() const { return cluster_; }
   const User* FindUser(const std::string& name) const;
   // By name or ARN of this account.
@@ -73,6 +83,8 @@ class Directory {
 
  private:
   std::vector<const Policy*> IdentityPolicies(const std::string& role) const;
+  // The context keys that describe `user` as a caller.
+  Context CallerContext(const User& user) const;
 
   Cluster cluster_;
   std::map<std::string, User> users_;

@@ -478,8 +478,8 @@ bool MatchesSome(const Condition& c, const std::string& r, const Context& contex
         if (v.dynamic) {
           if (!StartsWith(r, v.dynamic->literal_prefix())) continue;
           std::string& s = Scratch();
-          if (v.dynamic->ResolvePlain(context, &s) && s == r) return true;
-        } else if (std::get<std::string>(v.value) == r) {
+          if (v.dynamic->ResolvePlain(context, &s) && SameBytes(s, r)) return true;
+        } else if (SameBytes(std::get<std::string>(v.value), r)) {
           return true;
         }
       }
@@ -743,9 +743,11 @@ Status CompileConditionBlock(std::string_view op_name, const json& block, bool v
     Condition condition = proto;
     condition.key = ToLowerAscii(key);
     condition.key_fingerprint = Fingerprint(condition.key);
+    condition.signature = std::string(op_name) + '\n' + condition.key;
     auto add = [&](const json& v, const std::string& value_path) -> Status {
       auto text = ScalarText(v);
       if (!text) return InvalidAt(error, value_path, "a condition value must be a string, number or boolean");
+      condition.signature += '\n' + std::to_string(text->size()) + ':' + *text;
       ConditionValue compiled;
       WEIR_RETURN_IF_ERROR(CompileValue(condition, op_name, *text, variables_enabled, value_path, &compiled, error));
       condition.values.push_back(std::move(compiled));

@@ -88,6 +88,9 @@ struct Condition {
   std::string key;  // lower case
   uint64_t key_fingerprint = 0;
   std::vector<ConditionValue> values;
+  // The operator as written, the key and the values' texts: conditions of one
+  // policy with equal signatures compile alike and always agree.
+  std::string signature;
 };
 
 // Compiles one operator block, e.g. `"StringEquals": {"aws:username": "bob"}`,

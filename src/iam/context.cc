@@ -91,7 +91,7 @@ const std::vector<std::string>* Context::FindLowercase(std::string_view lowercas
   // Contexts hold a handful of keys: a linear scan over fingerprints beats a
   // binary search over strings.
   for (const Entry& e : entries_) {
-    if (e.fingerprint == fingerprint && e.key == lowercase_key) return &e.values;
+    if (e.fingerprint == fingerprint && internal::SameBytes(e.key, lowercase_key)) return &e.values;
   }
   return nullptr;
 }

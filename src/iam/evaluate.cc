@@ -1,6 +1,8 @@
 // Evaluation: compiled policies × request → statements that apply, and the
 // decision across a PolicySet.
 
+#include <algorithm>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -111,36 +113,76 @@ bool ResourceMatches(const ResourcePattern& pattern, const PreparedRequest& r) {
   return pattern.arn.Matches(r.resource);
 }
 
-// How the statement applies to the request, or nullopt when it does not.
-std::optional<PrincipalMatch> Applies(const Statement& s, const PreparedRequest& r) {
-  bool action = false;
-  for (const auto& pattern : s.actions) {
+// Whether some pattern of an Action/NotAction list names the request's action.
+bool AnyActionMatches(const ActionList& list, const PreparedRequest& r) {
+  for (const auto& pattern : list) {
     bool hit = pattern.whole
                    ? pattern.pattern.Matches(r.action)
                    : pattern.service_hash == r.action_service_hash && SameBytes(pattern.service, r.action_service) &&
                          pattern.pattern.Matches(r.action_name);
-    if (hit) {
-      action = true;
-      break;
-    }
+    if (hit) return true;
   }
-  if (action == s.not_action) return std::nullopt;
+  return false;
+}
 
-  if (s.has_resource) {
-    bool resource = false;
-    for (const auto& pattern : s.resources) {
-      if (ResourceMatches(pattern, r)) {
-        resource = true;
-        break;
-      }
-    }
-    if (resource == s.not_resource) return std::nullopt;
+bool AnyResourceMatches(const ResourceList& list, const PreparedRequest& r) {
+  for (const auto& pattern : list) {
+    if (ResourceMatches(pattern, r)) return true;
   }
+  return false;
+}
+
+// The verdicts on a policy's distinct action lists, resource lists and
+// conditions (PolicyData) during one evaluation: each is computed at most
+// once, however many statements share it.
+class Verdicts {
+ public:
+  void Reset(const PolicyData& policy) {
+    remember_ = !policy.reference;
+    resources_ = policy.action_lists.size();
+    conditions_ = resources_ + policy.resource_lists.size();
+    verdicts_.assign(conditions_ + policy.conditions.size(), kUnknown);
+  }
+
+  bool Action(const PolicyData& policy, uint32_t id, const PreparedRequest& r) {
+    return Get(id, [&] { return AnyActionMatches(policy.action_lists[id], r); });
+  }
+  bool Resource(const PolicyData& policy, uint32_t id, const PreparedRequest& r) {
+    return Get(resources_ + id, [&] { return AnyResourceMatches(policy.resource_lists[id], r); });
+  }
+  bool Condition(const PolicyData& policy, uint32_t id, const PreparedRequest& r) {
+    return Get(conditions_ + id,
+               [&] { return EvaluateCondition(policy.conditions[id], r.request->context, &r.values); });
+  }
+
+ private:
+  static constexpr uint8_t kUnknown = 0, kTrue = 1, kFalse = 2;
+
+  template <typename Compute>
+  bool Get(size_t slot, Compute&& compute) {
+    if (!remember_) return compute();
+    uint8_t& verdict = verdicts_[slot];
+    if (verdict == kUnknown) verdict = compute() ? kTrue : kFalse;
+    return verdict == kTrue;
+  }
+
+  bool remember_ = true;
+  size_t resources_ = 0;   // first resource-list slot
+  size_t conditions_ = 0;  // first condition slot
+  std::vector<uint8_t> verdicts_;
+};
+
+// How the statement applies to the request, or nullopt when it does not.
+std::optional<PrincipalMatch> Applies(const PolicyData& policy, const Statement& s, const PreparedRequest& r,
+                                      Verdicts* verdicts) {
+  if (verdicts->Action(policy, s.actions, r) == s.not_action) return std::nullopt;
+  if (s.has_resource && verdicts->Resource(policy, s.resources, r) == s.not_resource) return std::nullopt;
 
   PrincipalMatch how = PrincipalMatch::kImplicit;
-  if (s.principal.present) {
-    auto named = MatchEntries(s.principal, r.caller);
-    if (s.principal.negated) {
+  if (s.principal != kNoPrincipal) {
+    const PrincipalSpec& principal = policy.principals[s.principal];
+    auto named = MatchEntries(principal, r.caller);
+    if (principal.negated) {
       if (named) return std::nullopt;
       how = PrincipalMatch::kNotPrincipal;
     } else {
@@ -149,10 +191,77 @@ std::optional<PrincipalMatch> Applies(const Statement& s, const PreparedRequest&
     }
   }
 
-  for (const auto& condition : s.conditions) {
-    if (!EvaluateCondition(condition, r.request->context, &r.values)) return std::nullopt;
+  for (uint32_t i = s.conditions_begin; i < s.conditions_end; ++i) {
+    if (!verdicts->Condition(policy, policy.statement_conditions[i], r)) return std::nullopt;
   }
   return how;
+}
+
+const std::vector<uint32_t>* FindBucket(const std::vector<ActionIndex::Bucket>& buckets, uint64_t fingerprint,
+                                        std::string_view key) {
+  auto it = std::lower_bound(buckets.begin(), buckets.end(), fingerprint,
+                             [](const ActionIndex::Bucket& b, uint64_t f) { return b.fingerprint < f; });
+  for (; it != buckets.end() && it->fingerprint == fingerprint; ++it) {
+    if (SameBytes(it->key, key)) return &it->statements;
+  }
+  return nullptr;
+}
+
+template <typename Visit>
+void VisitAll(const std::vector<uint32_t>& statements, Visit&& visit) {
+  for (uint32_t i : statements) visit(i);
+}
+
+// Calls `visit(i)` for every statement of `policy` whose Action/NotAction may
+// match the request's action, in document order: all of them without an
+// index, otherwise the union of the action's bucket, its service's bucket
+// and the statements the index cannot place.
+template <typename Visit>
+void ForEachCandidate(const PolicyData& policy, const PreparedRequest& r, Visit&& visit) {
+  const ActionIndex& index = policy.index;
+  if (!index.built) {
+    for (size_t i = 0; i < policy.statements.size(); ++i) visit(i);
+    return;
+  }
+  static const std::vector<uint32_t> kNone;
+  const std::vector<uint32_t>* by_action = FindBucket(index.actions, r.action_hash, r.action);
+  const std::vector<uint32_t>* by_service = FindBucket(index.services, r.action_service_hash, r.action_service);
+  const std::vector<uint32_t>& a = by_action != nullptr ? *by_action : kNone;
+  const std::vector<uint32_t>& b = by_service != nullptr ? *by_service : kNone;
+  const std::vector<uint32_t>& c = index.always;
+  // Usually one list holds every candidate.
+  if (b.empty() && c.empty()) return VisitAll(a, visit);
+  if (a.empty() && c.empty()) return VisitAll(b, visit);
+  if (a.empty() && b.empty()) return VisitAll(c, visit);
+  size_t i = 0, j = 0, k = 0;
+  constexpr uint32_t kEnd = UINT32_MAX;
+  while (true) {
+    uint32_t next = kEnd;
+    if (i < a.size()) next = a[i];
+    if (j < b.size() && b[j] < next) next = b[j];
+    if (k < c.size() && c[k] < next) next = c[k];
+    if (next == kEnd) return;
+    // A statement may sit in several lists (an exact and a wildcard pattern
+    // of the same service): visit it once.
+    if (i < a.size() && a[i] == next) ++i;
+    if (j < b.size() && b[j] == next) ++j;
+    if (k < c.size() && c[k] == next) ++k;
+    visit(next);
+  }
+}
+
+// Calls `on_match(StatementMatch)` for every statement of `policy` that
+// applies to the request, in document order.
+template <typename OnMatch>
+void ForEachApplying(const PolicyData& policy, const PreparedRequest& request, OnMatch&& on_match) {
+  thread_local Verdicts scratch;
+  Verdicts* verdicts = &scratch;
+  verdicts->Reset(policy);
+  ForEachCandidate(policy, request, [&](size_t i) {
+    const Statement& s = policy.statements[i];
+    auto how = Applies(policy, s, request, verdicts);
+    if (how) on_match(StatementMatch{i, s.effect, s.label, *how});
+  });
 }
 
 }  // namespace
@@ -210,30 +319,27 @@ PreparedRequest::PreparedRequest(const Request& r) noexcept : request(&r), resou
   action_service = action.substr(0, colon);
   action_name = action.substr(colon + 1);
   action_service_hash = Fingerprint(action_service);
+  action_hash = Fingerprint(action);
 }
 
 }  // namespace internal
 
 // Grants Decide access to evaluation on a prepared request.
 struct Decider {
-  static Outcome Run(const Policy& policy, const internal::PreparedRequest& request,
-                     std::vector<StatementMatch>* matches) noexcept {
-    return policy.EvaluatePrepared(request, matches);
+  template <typename OnMatch>
+  static void Run(const Policy& policy, const internal::PreparedRequest& request, OnMatch&& on_match) noexcept {
+    if (!request.valid || !policy.data_) return;
+    internal::ForEachApplying(*policy.data_, request, on_match);
   }
 };
 
 Outcome Policy::EvaluatePrepared(const internal::PreparedRequest& request,
                                  std::vector<StatementMatch>* matches) const noexcept {
-  if (!request.valid || !data_) return Outcome::kNotApplicable;
   bool allow = false, deny = false;
-  const auto& statements = data_->statements;
-  for (size_t i = 0; i < statements.size(); ++i) {
-    const internal::Statement& s = statements[i];
-    auto how = internal::Applies(s, request);
-    if (!how) continue;
-    (s.effect == Effect::kAllow ? allow : deny) = true;
-    if (matches) matches->push_back(StatementMatch{i, s.effect, s.label, *how});
-  }
+  Decider::Run(*this, request, [&](const StatementMatch& m) {
+    (m.effect == Effect::kAllow ? allow : deny) = true;
+    if (matches) matches->push_back(m);
+  });
   return deny ? Outcome::kDeny : (allow ? Outcome::kAllow : Outcome::kNotApplicable);
 }
 
@@ -264,13 +370,15 @@ Decision Decide(const PolicySet& policies, const Request& request) noexcept {
   internal::PreparedRequest prepared(request);
   if (!prepared.valid) return decision;
 
+  // A statement that applied, kept compact: a decision may gather a
+  // thousand of them.
   struct Found {
+    std::string_view label;
+    uint32_t policy;
     Source source;
-    size_t policy;
-    StatementMatch match;
+    Effect effect;
   };
   thread_local std::vector<Found> found;
-  thread_local std::vector<StatementMatch> scratch;
   found.clear();
 
   bool any_deny = false;
@@ -283,22 +391,28 @@ Decision Decide(const PolicySet& policies, const Request& request) noexcept {
 
   // Evaluates one policy; returns whether any Allow statement applied.
   auto run = [&](const Policy* policy, Source source, size_t index) {
-    scratch.clear();
-    Decider::Run(*policy, prepared, &scratch);
     bool allow = false;
-    for (const StatementMatch& m : scratch) {
+    // Filled in place (a temporary Found costs a store-forwarding stall per match).
+    auto note = [&](const StatementMatch& m) {
+      Found& f = found.emplace_back();
+      f.label = m.label;
+      f.policy = static_cast<uint32_t>(index);
+      f.source = source;
+      f.effect = m.effect;
+    };
+    Decider::Run(*policy, prepared, [&](const StatementMatch& m) {
       if (m.effect == Effect::kDeny) {
-        found.push_back(Found{source, index, m});
+        note(m);
         any_deny = true;
-        continue;
+        return;
       }
       // A resource policy grants only to the principals it names; an Allow
       // statement without a Principal element (not valid in a resource
       // policy) grants nothing. Its Deny statements still apply.
-      if (source == Source::kResource && m.principal == PrincipalMatch::kImplicit) continue;
-      found.push_back(Found{source, index, m});
+      if (source == Source::kResource && m.principal == PrincipalMatch::kImplicit) return;
+      note(m);
       allow = true;
-      if (source != Source::kResource) continue;
+      if (source != Source::kResource) return;
       switch (m.principal) {
         case PrincipalMatch::kDirect:
         case PrincipalMatch::kWildcard:
@@ -313,7 +427,7 @@ Decision Decide(const PolicySet& policies, const Request& request) noexcept {
           resource_limited = true;
           break;
       }
-    }
+    });
     return allow;
   };
 
@@ -363,9 +477,16 @@ Decision Decide(const PolicySet& policies, const Request& request) noexcept {
   if (allowed) decision.kind = Decision::Kind::kAllow;
 
   const Effect wanted = decision.kind == Decision::Kind::kExplicitDeny ? Effect::kDeny : Effect::kAllow;
+  decision.matched.reserve(static_cast<size_t>(
+      std::count_if(found.begin(), found.end(), [wanted](const Found& f) { return f.effect == wanted; })));
   for (const Found& f : found) {
-    if (f.match.effect != wanted) continue;
-    decision.matched.push_back(Matched{f.source, f.policy, std::string(f.match.label), f.match.effect});
+    if (f.effect != wanted) continue;
+    // Filled in place: the label is copied once.
+    Matched& m = decision.matched.emplace_back();
+    m.source = f.source;
+    m.policy_index = f.policy;
+    m.statement.assign(f.label);
+    m.effect = f.effect;
   }
   return decision;
 }

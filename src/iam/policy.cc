@@ -168,6 +168,7 @@ Status ForEachString(const json& value, const std::string& path, const char* wha
 internal::ActionPattern CompileAction(const std::string& text) {
   internal::ActionPattern out;
   std::string lower = internal::ToLowerAscii(text);
+  out.text = lower;
   size_t colon = lower.find(':');
   if (colon == std::string::npos || HasWildcard(std::string_view(lower).substr(0, colon))) {
     out.whole = true;
@@ -304,8 +305,49 @@ Status ParseResource(const std::string& text, bool variables, const std::string&
 
 bool Has(const json& object, const char* key) { return object.find(key) != object.end(); }
 
+// Collects the distinct entries of one kind (PolicyData::action_lists,
+// resource_lists, conditions) while a policy is compiled.
+template <typename T>
+class Interner {
+ public:
+  explicit Interner(std::vector<T>* items) : items_(items) {}
+
+  // The index of the entry with `signature`, adding `item` when there is none.
+  // Equal signatures must mean entries that evaluate alike.
+  uint32_t Intern(const std::string& signature, T item) {
+    auto [it, inserted] = ids_.emplace(signature, static_cast<uint32_t>(items_->size()));
+    if (inserted) items_->push_back(std::move(item));
+    return it->second;
+  }
+
+ private:
+  std::vector<T>* items_;
+  std::map<std::string, uint32_t> ids_;
+};
+
+// Where ParseStatement puts a statement's parts.
+struct StatementParts {
+  explicit StatementParts(PolicyData* policy)
+      : data(policy),
+        actions(&policy->action_lists),
+        resources(&policy->resource_lists),
+        conditions(&policy->conditions) {}
+  PolicyData* data;
+  Interner<internal::ActionList> actions;
+  Interner<internal::ResourceList> resources;
+  Interner<internal::Condition> conditions;
+};
+
+// Appends `text` to `*signature`, length-prefixed so that lists cannot collide.
+void AppendSignature(std::string_view text, std::string* signature) {
+  *signature += std::to_string(text.size());
+  *signature += ':';
+  *signature += text;
+}
+
 Status ParseStatement(const json& s, const std::string& path, size_t index, PolicyKind kind, bool variables,
-                      std::map<std::string, std::string>* sids, Statement* out, PolicyError* error) {
+                      std::map<std::string, std::string>* sids, StatementParts* parts, Statement* out,
+                      PolicyError* error) {
   if (!s.is_object()) return InvalidAt(error, path, "a statement must be a JSON object");
   static const std::set<std::string> kKnown = {"Sid",       "Effect",   "Principal",   "NotPrincipal", "Action",
                                                "NotAction", "Resource", "NotResource", "Condition"};
@@ -350,9 +392,12 @@ Status ParseStatement(const json& s, const std::string& path, size_t index, Poli
     if (kind == PolicyKind::kIdentity) {
       return InvalidAt(error, Join(path, name), "not allowed in an identity-based policy");
     }
-    out->principal.present = true;
-    out->principal.negated = has_not_principal;
-    WEIR_RETURN_IF_ERROR(ParsePrincipal(s.at(name), Join(path, name), &out->principal, error));
+    PrincipalSpec principal;
+    principal.present = true;
+    principal.negated = has_not_principal;
+    WEIR_RETURN_IF_ERROR(ParsePrincipal(s.at(name), Join(path, name), &principal, error));
+    out->principal = static_cast<uint32_t>(parts->data->principals.size());
+    parts->data->principals.push_back(std::move(principal));
   } else if (kind == PolicyKind::kResource || kind == PolicyKind::kTrust) {
     return InvalidAt(error, path, "missing Principal or NotPrincipal");
   }
@@ -365,14 +410,18 @@ Status ParseStatement(const json& s, const std::string& path, size_t index, Poli
   {
     const char* name = has_action ? "Action" : "NotAction";
     out->not_action = has_not_action;
+    internal::ActionList actions;
+    std::string signature;
     WEIR_RETURN_IF_ERROR(
         ForEachString(s.at(name), Join(path, name), "actions", error, [&](const std::string& a, const std::string& p) {
           if (!IsValidAction(a)) {
             return InvalidAt(error, p, "invalid action " + QuoteValue(a) + " (expected 'service:ActionName' or '*')");
           }
-          out->actions.push_back(CompileAction(a));
+          actions.push_back(CompileAction(a));
+          AppendSignature(actions.back().text, &signature);
           return Status::Ok();
         }));
+    out->actions = parts->actions.Intern(signature, std::move(actions));
   }
 
   // Resource / NotResource
@@ -385,14 +434,18 @@ Status ParseStatement(const json& s, const std::string& path, size_t index, Poli
     if (kind == PolicyKind::kTrust) return InvalidAt(error, Join(path, name), "not allowed in a trust policy");
     out->has_resource = true;
     out->not_resource = has_not_resource;
+    internal::ResourceList resources;
+    std::string signature;
     WEIR_RETURN_IF_ERROR(ForEachString(s.at(name), Join(path, name), "resources", error,
                                        [&](const std::string& r, const std::string& p) {
                                          ResourcePattern pattern;
                                          WEIR_RETURN_IF_ERROR(ParseResource(r, variables, p, &pattern, error));
-                                         out->resources.push_back(std::move(pattern));
+                                         resources.push_back(std::move(pattern));
+                                         AppendSignature(r, &signature);
                                          return Status::Ok();
                                        }));
-  } else if (kind != PolicyKind::kTrust && !(kind == PolicyKind::kAny && out->principal.present)) {
+    out->resources = parts->resources.Intern(signature, std::move(resources));
+  } else if (kind != PolicyKind::kTrust && !(kind == PolicyKind::kAny && out->principal != internal::kNoPrincipal)) {
     return InvalidAt(error, path, "missing Resource or NotResource");
   }
 
@@ -400,20 +453,95 @@ Status ParseStatement(const json& s, const std::string& path, size_t index, Poli
   if (auto it = s.find("Condition"); it != s.end()) {
     const std::string cond_path = Join(path, "Condition");
     if (!it->is_object()) return InvalidAt(error, cond_path, "expected an object mapping condition operators to keys");
+    std::vector<internal::Condition> compiled;
     for (const auto& [op, block] : it->items()) {
-      WEIR_RETURN_IF_ERROR(internal::CompileConditionBlock(op, block, variables, cond_path, &out->conditions, error));
+      WEIR_RETURN_IF_ERROR(internal::CompileConditionBlock(op, block, variables, cond_path, &compiled, error));
     }
     // Conditions AND together and have no side effects, so the cheap ones go
     // first: a failing string test spares parsing dates and addresses.
-    std::stable_sort(out->conditions.begin(), out->conditions.end(),
-                     [](const internal::Condition& a, const internal::Condition& b) {
-                       return internal::ConditionCost(a) < internal::ConditionCost(b);
-                     });
+    std::stable_sort(compiled.begin(), compiled.end(), [](const internal::Condition& a, const internal::Condition& b) {
+      return internal::ConditionCost(a) < internal::ConditionCost(b);
+    });
+    auto& ids = parts->data->statement_conditions;
+    out->conditions_begin = static_cast<uint32_t>(ids.size());
+    for (auto& c : compiled) {
+      std::string signature = c.signature;
+      ids.push_back(parts->conditions.Intern(signature, std::move(c)));
+    }
+    out->conditions_end = static_cast<uint32_t>(ids.size());
   }
   return Status::Ok();
 }
 
 }  // namespace
+
+namespace internal {
+
+namespace {
+
+// Buckets by key, filled statement after statement.
+class BucketsBuilder {
+ public:
+  explicit BucketsBuilder(std::vector<ActionIndex::Bucket>* buckets) : buckets_(buckets) {}
+
+  // Adds statement `index` to the bucket for `key`, creating it.
+  void Add(std::string_view key, uint32_t index) {
+    auto [it, inserted] = positions_.emplace(std::string(key), buckets_->size());
+    if (inserted) {
+      buckets_->push_back(ActionIndex::Bucket{Fingerprint(key), std::string(key), {index}});
+      return;
+    }
+    // Statements arrive in order; one naming a key twice is added once.
+    auto& statements = (*buckets_)[it->second].statements;
+    if (statements.back() != index) statements.push_back(index);
+  }
+
+ private:
+  std::vector<ActionIndex::Bucket>* buckets_;
+  std::map<std::string, size_t, std::less<>> positions_;
+};
+
+void SortBuckets(std::vector<ActionIndex::Bucket>* buckets) {
+  std::sort(buckets->begin(), buckets->end(), [](const ActionIndex::Bucket& a, const ActionIndex::Bucket& b) {
+    return a.fingerprint != b.fingerprint ? a.fingerprint < b.fingerprint : a.key < b.key;
+  });
+}
+
+}  // namespace
+
+void BuildActionIndex(PolicyData* data) {
+  ActionIndex index;
+  BucketsBuilder actions(&index.actions), services(&index.services);
+  for (size_t i = 0; i < data->statements.size(); ++i) {
+    const Statement& s = data->statements[i];
+    const auto n = static_cast<uint32_t>(i);
+    const ActionList& patterns = data->action_lists[s.actions];
+    if (s.not_action || std::any_of(patterns.begin(), patterns.end(), [](const ActionPattern& a) { return a.whole; })) {
+      index.always.push_back(n);
+      continue;
+    }
+    for (const ActionPattern& a : patterns) {
+      if (HasWildcard(a.text)) {
+        services.Add(a.service, n);
+      } else {
+        actions.Add(a.text, n);
+      }
+    }
+  }
+  SortBuckets(&index.actions);
+  SortBuckets(&index.services);
+  index.built = true;
+  data->index = std::move(index);
+}
+
+Policy PolicyAccess::Reference(const Policy& policy) {
+  auto data = std::make_shared<PolicyData>(*policy.data_);
+  data->index = ActionIndex{};
+  data->reference = true;
+  return Policy(std::move(data));
+}
+
+}  // namespace internal
 
 Status ValidateJsonText(std::string_view json_text, size_t max_depth, PolicyError* error) {
   StructureChecker checker(max_depth);
@@ -469,21 +597,23 @@ Result<Policy> Policy::Parse(std::string_view text, PolicyKind kind, PolicyError
     auto statements = doc.find("Statement");
     if (statements == doc.end()) return InvalidAt(error, "", "missing Statement");
     std::map<std::string, std::string> sids;
+    StatementParts parts(data.get());
     if (statements->is_object()) {
       Statement s;
-      WEIR_RETURN_IF_ERROR(ParseStatement(*statements, "Statement", 0, kind, variables, &sids, &s, error));
+      WEIR_RETURN_IF_ERROR(ParseStatement(*statements, "Statement", 0, kind, variables, &sids, &parts, &s, error));
       data->statements.push_back(std::move(s));
     } else if (statements->is_array()) {
       if (statements->empty()) return InvalidAt(error, "Statement", "no statements");
       for (size_t i = 0; i < statements->size(); ++i) {
         Statement s;
         WEIR_RETURN_IF_ERROR(
-            ParseStatement((*statements)[i], Index("Statement", i), i, kind, variables, &sids, &s, error));
+            ParseStatement((*statements)[i], Index("Statement", i), i, kind, variables, &sids, &parts, &s, error));
         data->statements.push_back(std::move(s));
       }
     } else {
       return InvalidAt(error, "Statement", "expected a statement object or a list of statements");
     }
+    if (data->statements.size() >= internal::kMinIndexedStatements) internal::BuildActionIndex(data.get());
     return Policy(std::move(data));
   } catch (const std::exception& e) {
     // nlohmann reports type confusion by exception; every access above is

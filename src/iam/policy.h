@@ -8,6 +8,11 @@
 // Policies are parsed and validated once, when stored (Policy::Parse); every
 // evaluation after that works on the compiled form, allocates little, never
 // throws and is safe to run from many threads at once on the same Policy.
+// The compiled form indexes statements by the actions they name, so a request
+// visits only the statements whose Action/NotAction can match it, and a
+// policy's statements share their repeated Action lists, Resource lists and
+// conditions, each evaluated at most once per request. Results are exactly
+// those of evaluating every statement in turn.
 //
 // Semantics follow the AWS IAM User Guide ("Policy evaluation logic",
 // "Condition operators", "Policy variables", "Principal"). Where the AWS
@@ -38,6 +43,7 @@ namespace weir::iam {
 
 namespace internal {
 struct PolicyData;
+struct PolicyAccess;
 struct PreparedRequest;
 }  // namespace internal
 
@@ -225,6 +231,7 @@ class Policy {
 
  private:
   friend struct Decider;
+  friend struct internal::PolicyAccess;
   explicit Policy(std::shared_ptr<const internal::PolicyData> data) : data_(std::move(data)) {}
   Outcome EvaluatePrepared(const internal::PreparedRequest& request,
                            std::vector<StatementMatch>* matches) const noexcept;

@@ -21,6 +21,7 @@ namespace weir::iam::internal {
 // wildcard, the service is compared by hash first (then exactly) and only the
 // action name goes through wildcard matching.
 struct ActionPattern {
+  std::string text;           // as written, lower-cased
   bool whole = false;         // match `pattern` against "service:name"
   uint64_t service_hash = 0;  // otherwise: the service...
   std::string service;
@@ -73,23 +74,82 @@ struct PrincipalSpec {
   std::vector<std::string> canonical;  // as written
 };
 
+using ActionList = std::vector<ActionPattern>;
+using ResourceList = std::vector<ResourcePattern>;
+
+inline constexpr uint32_t kNoPrincipal = UINT32_MAX;
+
+// One statement. Its parts live in PolicyData, so that the statements
+// evaluation walks stay small and close together.
 struct Statement {
   std::string label;  // Sid, or the index as a string
   Effect effect = Effect::kDeny;
   bool not_action = false;
-  std::vector<ActionPattern> actions;
   bool has_resource = false;  // Resource or NotResource given
   bool not_resource = false;
-  std::vector<ResourcePattern> resources;
-  PrincipalSpec principal;
-  std::vector<Condition> conditions;
+  uint32_t actions = 0;               // index into PolicyData::action_lists
+  uint32_t resources = 0;             // index into PolicyData::resource_lists, when has_resource
+  uint32_t principal = kNoPrincipal;  // index into PolicyData::principals, when given
+  uint32_t conditions_begin = 0;      // the statement's conditions, cheapest first:
+  uint32_t conditions_end = 0;        // PolicyData::statement_conditions[begin, end)
 };
+
+// Which statements can apply to a requested action, so that evaluation visits
+// only those. Every list holds statement indexes in ascending (document)
+// order, so merging them keeps the order in which matches are reported.
+struct ActionIndex {
+  struct Bucket {
+    uint64_t fingerprint = 0;  // of `key`
+    std::string key;
+    std::vector<uint32_t> statements;
+  };
+  // Statements with an exact pattern ("s3:getobject"), by that action; sorted
+  // by (fingerprint, key).
+  std::vector<Bucket> actions;
+  // Statements with a wildcard only in the action name ("s3:get*", "s3:*"),
+  // by service; sorted by (fingerprint, key).
+  std::vector<Bucket> services;
+  // Statements that must always be visited: NotAction, and patterns with a
+  // wildcard in the service part ("*", "s3*:get").
+  std::vector<uint32_t> always;
+  bool built = false;  // false: visit every statement
+};
+
+// Policies with fewer statements are scanned without an index.
+inline constexpr size_t kMinIndexedStatements = 8;
 
 struct PolicyData {
   std::string version;
   std::string id;
   PolicyKind kind = PolicyKind::kAny;
   std::vector<Statement> statements;
+  // The distinct Action/NotAction lists, Resource/NotResource lists and
+  // conditions of the statements. Statements that repeat one (same text)
+  // share an entry, and a decision evaluates each entry at most once: they
+  // depend only on the request, never on the statement.
+  std::vector<ActionList> action_lists;
+  std::vector<ResourceList> resource_lists;
+  std::vector<Condition> conditions;
+  // Indexes into `conditions`, statement after statement.
+  std::vector<uint32_t> statement_conditions;
+  // Principal/NotPrincipal elements, in statement order.
+  std::vector<PrincipalSpec> principals;
+  ActionIndex index;
+  // Evaluate every statement on its own, in turn: no index, no shared
+  // verdicts (PolicyAccess::Reference).
+  bool reference = false;
+};
+
+// Builds data->index from data->statements.
+void BuildActionIndex(PolicyData* data);
+
+// Access to a Policy's compiled form, for iam/ and its tests.
+struct PolicyAccess {
+  static const PolicyData& Data(const Policy& policy) { return *policy.data_; }
+  // A copy of `policy` that evaluates every statement on its own, in turn,
+  // without the action index or shared verdicts: the reference the fast
+  // path is tested against.
+  static Policy Reference(const Policy& policy);
 };
 
 // A request with its action lower-cased and its caller classified, computed
@@ -100,7 +160,8 @@ struct PreparedRequest {
   std::string_view action_service;  // the part of `action` before ':'
   std::string_view action_name;     // the part after ':'
   uint64_t action_service_hash = 0;
-  ArnParts resource;  // request->resource split into ARN components
+  uint64_t action_hash = 0;  // Fingerprint(action)
+  ArnParts resource;         // request->resource split into ARN components
   Caller caller;
   bool valid = false;
   // Parsed request values, shared by every statement of the decision.

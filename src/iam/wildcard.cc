@@ -2,6 +2,8 @@
 
 #include <cstddef>
 
+#include "iam/ascii.h"
+
 namespace weir::iam {
 
 namespace {
@@ -149,12 +151,12 @@ bool WildcardPattern::Matches(std::string_view text) const noexcept {
     case Kind::kAnything:
       return true;
     case Kind::kExact:
-      // The first byte rejects most candidates before a call to memcmp.
-      return text.size() == text_.size() && (text_.empty() || (text[0] == text_[0] && text == text_));
+      return internal::SameBytes(text, text_);
     case Kind::kPrefix:
-      return text.size() >= text_.size() && text[0] == text_[0] && text.compare(0, text_.size(), text_) == 0;
+      return internal::HasPrefix(text, text_);
     case Kind::kSuffix:
-      return text.size() >= text_.size() && text.compare(text.size() - text_.size(), text_.size(), text_) == 0;
+      return text.size() >= text_.size() &&
+             internal::SameBytes(text.data() + text.size() - text_.size(), text_.data(), text_.size());
     case Kind::kInfix:
       return text.find(text_) != std::string_view::npos;
     case Kind::kGeneral:

@@ -3,7 +3,7 @@
 #   make test       unit tests (ctest) and end-to-end tests (pytest)
 #   make demo       install what is missing, build, run the demo scenario
 #   make asan       ASan+UBSan build in build-asan/; make asan-test runs its unit tests
-#   make bench      benchmarks (prints figures and ratios)
+#   make bench      benchmarks (prints figures and ratios); make bench-server for the query server
 #   make format / make lint
 
 SHELL := /bin/bash
@@ -16,7 +16,7 @@ BUILD_TYPE ?= RelWithDebInfo
 CMAKE_FLAGS := -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
 SOURCES := $(shell git ls-files 'src/*.cc' 'src/*.h' 'tests/*.cc' 'tests/*.h' 'bench/*.cc' 2>/dev/null)
 
-.PHONY: all build deps test unit-test e2e-test demo asan asan-test bench fuzz format lint clean
+.PHONY: all build deps test unit-test e2e-test demo asan asan-test bench bench-server fuzz format lint clean
 
 all: build
 
@@ -55,15 +55,26 @@ bench: build
 	$(BUILD)/bench/governed_scan_bench --dir $(BUILD)/bench-data
 	$(BUILD)/bench/policy_bench
 
-# libFuzzer targets (clang): the policy parser and evaluator, for a bounded time.
+# The query server over loopback beside PostgreSQL (when its server binaries
+# are installed): connection setup, round trip, bulk export, load, idle cost.
+bench-server: build
+	python3 -m pip install -q duckdb==1.4.4 2>/dev/null || python3 -m pip install -q --break-system-packages duckdb==1.4.4
+	python3 bench/server_bench.py
+
+# libFuzzer targets (clang): the policy parser and evaluator, and the
+# PostgreSQL protocol decoder with SCRAM, each for a bounded time.
 FUZZ_SECONDS ?= 60
-FUZZ_IAM := $(filter-out src/iam/assume.cc src/iam/role.cc src/iam/scram.cc,$(wildcard src/iam/*.cc))
+FUZZ_IAM := $(filter-out src/iam/assume.cc src/iam/role.cc,$(wildcard src/iam/*.cc))
 fuzz: deps
 	mkdir -p build-fuzz
 	clang++-14 -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -Isrc fuzz/policy_fuzz.cc $(FUZZ_IAM) \
-	    src/common/status.cc -o build-fuzz/policy_fuzz
+	    src/common/status.cc -lcrypto -o build-fuzz/policy_fuzz
 	mkdir -p build-fuzz/corpus && cp -n fuzz/corpus/policy/* build-fuzz/corpus/
 	build-fuzz/policy_fuzz -max_total_time=$(FUZZ_SECONDS) build-fuzz/corpus fuzz/corpus/policy
+	clang++-14 -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -Isrc fuzz/pgwire_fuzz.cc src/pgwire/protocol.cc \
+	    src/pgwire/scram_exchange.cc src/iam/scram.cc src/common/status.cc -lcrypto -o build-fuzz/pgwire_fuzz
+	mkdir -p build-fuzz/corpus-pgwire && cp -n fuzz/corpus/pgwire/* build-fuzz/corpus-pgwire/
+	build-fuzz/pgwire_fuzz -max_total_time=$(FUZZ_SECONDS) build-fuzz/corpus-pgwire fuzz/corpus/pgwire
 
 format:
 	clang-format -i $(SOURCES)

@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config
   libsqlite3-dev libssl-dev nlohmann-json3-dev libfmt-dev libcli11-dev libyaml-cpp-dev
   libgtest-dev libbenchmark-dev clang-format clang-tidy clang
-  npm python3 python3-pip
+  npm python3 python3-pip postgresql-client
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -27,9 +27,15 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-# Python packages for the end-to-end tests.
-if ! python3 -c 'import pytest' 2>/dev/null; then
-  python3 -m pip install -q pytest || python3 -m pip install -q --break-system-packages pytest
+# Python packages for the end-to-end tests: pytest, and the PostgreSQL
+# drivers the wire-protocol tests use as clients.
+python_missing=()
+python3 -c 'import pytest' 2>/dev/null || python_missing+=(pytest)
+python3 -c 'import psycopg' 2>/dev/null || python_missing+=("psycopg[binary]==3.3.9")
+python3 -c 'import psycopg2' 2>/dev/null || python_missing+=("psycopg2-binary==2.9.13")
+if [ ${#python_missing[@]} -gt 0 ]; then
+  python3 -m pip install -q "${python_missing[@]}" 2>/dev/null ||
+    python3 -m pip install -q --break-system-packages "${python_missing[@]}"
 fi
 
 scripts/duckdb.sh >/dev/null

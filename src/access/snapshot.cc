@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <set>
 
+#include "iam/assume.h"
+#include "iam/scram.h"
 #include "store/store.h"
 
 namespace weir::access {
@@ -18,6 +20,9 @@ Snapshot::Snapshot(const store::MetadataState& state)
       tables_(state.tables),
       grants_(state.grants),
       filters_(state.filters) {
+  directory_ = std::make_shared<const iam::Directory>(state);
+  auto key = state.secrets.find("sts_key");
+  if (key != state.secrets.end() && !iam::Base64Decode(key->second, &session_key_)) session_key_.clear();
   for (const auto& f : filters_) {
     std::string key = f.database + "." + f.table + "." + f.name;
     filter_index_[key] = &f;

@@ -16,6 +16,9 @@
 namespace weir::store {
 struct MetadataState;
 }
+namespace weir::iam {
+class Directory;
+}
 
 namespace weir::access {
 
@@ -70,11 +73,19 @@ class Snapshot {
   const std::vector<Grant>& grants() const { return grants_; }
   const std::vector<DataFilter>& filters() const { return filters_; }
 
+  // Users, roles and policies, compiled (who may connect as which role).
+  const iam::Directory& directory() const { return *directory_; }
+  // The key temporary session credentials are signed with (raw bytes);
+  // empty when the data directory has none.
+  const std::string& session_key() const { return session_key_; }
+
   // The message every invisible table shares.
   static std::string TableDeniedMessage(const std::string& database, const std::string& table);
 
  private:
   int64_t version_ = 0;
+  std::shared_ptr<const iam::Directory> directory_;
+  std::string session_key_;
   std::vector<iam::Role> roles_;
   std::vector<catalog::Database> databases_;
   std::vector<catalog::Table> tables_;

@@ -11,6 +11,9 @@ namespace weir::cli {
 // Options every data-directory command shares.
 struct GlobalOptions {
   std::string data_dir;
+  // --user: the user admin commands act as (else $WEIR_USER; neither = the
+  // local administrator). See cli/caller.h.
+  std::string user;
 };
 
 // Each Add*Commands registers its subcommands on `app`; the callbacks exit
@@ -24,5 +27,6 @@ void AddPolicyCommands(CLI::App& app);
 // extends `weir role`, `weir access` and `weir policy`).
 void AddIdentityCommands(CLI::App& app, GlobalOptions& options);
 void AddDemoCommand(CLI::App& app);
+void AddServeCommand(CLI::App& app, GlobalOptions& options);
 
 }  // namespace weir::cli

@@ -11,6 +11,7 @@
 #include "admin/admin.h"
 #include "admin/data_dir.h"
 #include "audit/audit_log.h"
+#include "cli/caller.h"
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "iam/assume.h"
@@ -22,17 +23,24 @@ namespace weir::cli {
 
 namespace {
 
-// Runs `verb` against the data directory and exits with its status.
+// Runs `verb` against the data directory, acting as the command's caller
+// (cli/caller.h), or as the local administrator when `local`, and exits
+// with its status.
 template <typename F>
-[[noreturn]] void Run(const GlobalOptions& options, F verb) {
+[[noreturn]] void RunAs(const GlobalOptions& options, F verb, bool local) {
   Status status;
   {
     auto dir = admin::DataDir::Open(options.data_dir);
     if (!dir.ok()) {
       status = dir.status();
     } else {
-      admin::Admin admin(dir->get(), admin::LocalActor());
-      status = verb(admin, **dir);
+      auto caller = local ? admin::Caller::Local(admin::LocalActor()) : ActingCaller(options, **dir);
+      if (!caller.ok()) {
+        status = caller.status();
+      } else {
+        admin::Admin admin(dir->get(), std::move(caller).value());
+        status = verb(admin, **dir);
+      }
     }
   }
   if (!status.ok()) {
@@ -40,6 +48,16 @@ template <typename F>
     std::exit(1);
   }
   std::exit(0);
+}
+
+template <typename F>
+[[noreturn]] void Run(const GlobalOptions& options, F verb) {
+  RunAs(options, std::move(verb), /*local=*/false);
+}
+
+template <typename F>
+[[noreturn]] void RunLocal(const GlobalOptions& options, F verb) {
+  RunAs(options, std::move(verb), /*local=*/true);
 }
 
 Result<iam::Tags> ParseTags(const std::vector<std::string>& items) {
@@ -64,8 +82,9 @@ Result<std::string> ReadDocument(const std::string& path) {
   return buffer.str();
 }
 
-void AddDataDir(CLI::App* command, GlobalOptions& options) {
+void AddDataDir(CLI::App* command, GlobalOptions& options, bool user_option = true) {
   command->add_option("--data-dir", options.data_dir, "Data directory (default: $WEIR_DATA_DIR or ./weir-data)");
+  if (user_option) AddUserOption(command, options);
 }
 
 std::string TagText(const iam::Tags& tags) {
@@ -172,7 +191,8 @@ void AddIdentityCommands(CLI::App& app, GlobalOptions& options) {
   auto* user_list = user->add_subcommand("list", "List users: name, ARN, execution role, state, tags");
   AddDataDir(user_list, options);
   user_list->callback([&options] {
-    Run(options, [&](admin::Admin&, admin::DataDir& dir) -> Status {
+    Run(options, [&](admin::Admin& admin, admin::DataDir& dir) -> Status {
+      WEIR_RETURN_IF_ERROR(admin.Check({admin::Operation::kListUsers}));
       WEIR_ASSIGN_OR_RETURN(store::MetadataState state, dir.store().Load());
       for (const auto& u : state.users) {
         std::string keys;
@@ -243,7 +263,8 @@ void AddIdentityCommands(CLI::App& app, GlobalOptions& options) {
   role_show->add_option("role", role_name, "Role")->required();
   AddDataDir(role_show, options);
   role_show->callback([&options] {
-    Run(options, [&](admin::Admin&, admin::DataDir& dir) -> Status {
+    Run(options, [&](admin::Admin& admin, admin::DataDir& dir) -> Status {
+      WEIR_RETURN_IF_ERROR(admin.Check({admin::Operation::kGetRole, role_name}));
       WEIR_ASSIGN_OR_RETURN(store::MetadataState state, dir.store().Load());
       for (const auto& r : state.roles) {
         if (r.name != role_name) continue;
@@ -279,7 +300,8 @@ void AddIdentityCommands(CLI::App& app, GlobalOptions& options) {
   AddDataDir(can_assume, options);
   can_assume->callback([&options] {
     bool allowed = false;
-    Run(options, [&](admin::Admin&, admin::DataDir& dir) -> Status {
+    Run(options, [&](admin::Admin& admin, admin::DataDir& dir) -> Status {
+      WEIR_RETURN_IF_ERROR(admin.Check({admin::Operation::kSimulateUser, name}));
       WEIR_ASSIGN_OR_RETURN(store::MetadataState state, dir.store().Load());
       iam::Directory directory(state);
       iam::AssumeDecision d = directory.CanAssume(name, role_name);
@@ -309,7 +331,8 @@ void AddIdentityCommands(CLI::App& app, GlobalOptions& options) {
   roles->add_option("name", name, "User")->required();
   AddDataDir(roles, options);
   roles->callback([&options] {
-    Run(options, [&](admin::Admin&, admin::DataDir& dir) -> Status {
+    Run(options, [&](admin::Admin& admin, admin::DataDir& dir) -> Status {
+      WEIR_RETURN_IF_ERROR(admin.Check({admin::Operation::kGetUser, name}));
       WEIR_ASSIGN_OR_RETURN(store::MetadataState state, dir.store().Load());
       iam::Directory directory(state);
       if (directory.FindUser(name) == nullptr) return Status::NotFound("user " + name + " does not exist");
@@ -353,7 +376,8 @@ void AddIdentityCommands(CLI::App& app, GlobalOptions& options) {
   auto* policy_list = policy->add_subcommand("list", "List managed policies with their ARNs");
   AddDataDir(policy_list, options);
   policy_list->callback([&options] {
-    Run(options, [&](admin::Admin&, admin::DataDir& dir) -> Status {
+    Run(options, [&](admin::Admin& admin, admin::DataDir& dir) -> Status {
+      WEIR_RETURN_IF_ERROR(admin.Check({admin::Operation::kListPolicies}));
       WEIR_ASSIGN_OR_RETURN(store::MetadataState state, dir.store().Load());
       for (const auto& p : state.policies) {
         std::cout << p.name << "\t" << state.cluster.PolicyArn(p.name) << "\t" << p.description << "\n";
@@ -375,7 +399,10 @@ void AddIdentityCommands(CLI::App& app, GlobalOptions& options) {
   get_creds->add_option("--duration", duration, "Seconds, 900 to the role's max session duration")
       ->capture_default_str();
   get_creds->add_flag("--json", json, "Print JSON");
-  AddDataDir(get_creds, options);
+  get_creds->footer(
+      "Acts as the user named by $WEIR_USER (password in $WEIR_PASSWORD), else as the local administrator. A user "
+      "asking for another user's credentials needs elasticmapreduce:GetClusterSessionCredentials itself.");
+  AddDataDir(get_creds, options, /*user_option=*/false);
   get_creds->callback([&options] {
     Run(options, [&](admin::Admin& admin, admin::DataDir&) -> Status {
       WEIR_ASSIGN_OR_RETURN(iam::SessionCredentials creds, admin.GetSessionCredentials(user_name, role_name, duration));
@@ -399,11 +426,12 @@ void AddIdentityCommands(CLI::App& app, GlobalOptions& options) {
   auto* check = sts->add_subcommand(
       "check", "Check temporary credentials (password on standard input): prints the user, role and expiry");
   check->add_option("--user", user_name, "User name the credentials were issued as")->required();
-  AddDataDir(check, options);
+  AddDataDir(check, options, /*user_option=*/false);
   check->callback([&options] {
     std::string password;
     std::getline(std::cin, password);
-    Run(options, [&](admin::Admin&, admin::DataDir& dir) -> Status {
+    // Verifies what the caller holds; acts for no one.
+    RunLocal(options, [&](admin::Admin&, admin::DataDir& dir) -> Status {
       WEIR_ASSIGN_OR_RETURN(store::MetadataState state, dir.store().Load());
       std::string key;
       auto it = state.secrets.find("sts_key");
@@ -411,7 +439,8 @@ void AddIdentityCommands(CLI::App& app, GlobalOptions& options) {
         return Status::FailedPrecondition("the session key is missing: run weir sts rotate-key");
       }
       WEIR_ASSIGN_OR_RETURN(iam::SessionClaims claims,
-                            iam::VerifySessionPassword(key, user_name, password, audit::NowMicros() / 1000000));
+                            iam::VerifySessionPassword(key, iam::SessionUserFromName(user_name).value_or(user_name),
+                                                       password, audit::NowMicros() / 1000000));
       std::cout << nlohmann::json{{"user", claims.user},
                                   {"role", claims.role},
                                   {"session_name", claims.session_name},
@@ -427,7 +456,8 @@ void AddIdentityCommands(CLI::App& app, GlobalOptions& options) {
   auto* cluster_show = cluster->add_subcommand("show", "Print the cluster's ARN, role and tags");
   AddDataDir(cluster_show, options);
   cluster_show->callback([&options] {
-    Run(options, [&](admin::Admin&, admin::DataDir& dir) -> Status {
+    Run(options, [&](admin::Admin& admin, admin::DataDir& dir) -> Status {
+      WEIR_RETURN_IF_ERROR(admin.Check({admin::Operation::kDescribeCluster}));
       WEIR_ASSIGN_OR_RETURN(store::MetadataState state, dir.store().Load());
       nlohmann::ordered_json out;
       out["arn"] = state.cluster.Arn();

@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   weir::cli::AddIdentityCommands(app, options);
   weir::cli::AddSqlCommand(app, options);
   weir::cli::AddDemoCommand(app);
+  weir::cli::AddServeCommand(app, options);
 
   try {
     app.parse(argc, argv);

@@ -26,6 +26,18 @@ constexpr CodeInfo kCodes[] = {
     {StatusCode::kIoError, "io_error", "58030"},
     {StatusCode::kInternal, "internal", "XX000"},
     {StatusCode::kCancelled, "cancelled", "57014"},
+    {StatusCode::kAuthenticationFailed, "authentication_failed", "28P01"},
+    {StatusCode::kInvalidAuthorization, "invalid_authorization", "28000"},
+    {StatusCode::kProtocolViolation, "protocol_violation", "08P01"},
+    {StatusCode::kTransactionAborted, "transaction_aborted", "25P02"},
+    {StatusCode::kNoActiveTransaction, "no_active_transaction", "25P01"},
+    {StatusCode::kTooManyConnections, "too_many_connections", "53300"},
+    {StatusCode::kInvalidCursor, "invalid_cursor", "34000"},
+    {StatusCode::kInvalidStatementName, "invalid_statement_name", "26000"},
+    {StatusCode::kDuplicateObject, "duplicate_object", "42P03"},
+    {StatusCode::kAdminShutdown, "admin_shutdown", "57P01"},
+    {StatusCode::kIdleTimeout, "idle_session_timeout", "57P05"},
+    {StatusCode::kResourceExhausted, "resource_exhausted", "53000"},
 };
 
 const CodeInfo& Info(StatusCode code) {

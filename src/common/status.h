@@ -25,7 +25,20 @@ enum class StatusCode {
   kDataError,            // a runtime error in a query (cast, division, error())
   kIoError,              // the file system or the store failed
   kInternal,             // our own bug
-  kCancelled,            // interrupted on request
+  kCancelled,            // interrupted on request (a cancel, a statement timeout)
+  // The wire protocol's own conditions:
+  kAuthenticationFailed,  // wrong user name or password
+  kInvalidAuthorization,  // authenticated, but may not connect as asked (role)
+  kProtocolViolation,     // malformed or out-of-order protocol messages
+  kTransactionAborted,    // a statement in a failed transaction block
+  kNoActiveTransaction,   // SAVEPOINT and friends outside a block
+  kTooManyConnections,    // connection or concurrency limit reached
+  kInvalidCursor,         // no such cursor or portal
+  kInvalidStatementName,  // no such prepared statement
+  kDuplicateObject,       // a cursor or prepared statement name in use
+  kAdminShutdown,         // the server is shutting down
+  kIdleTimeout,           // a session idle for too long
+  kResourceExhausted,     // memory or result limits
 };
 
 // Returns the PostgreSQL SQLSTATE for `code`.
@@ -55,6 +68,9 @@ class [[nodiscard]] Status {
   static Status IoError(std::string m) { return {StatusCode::kIoError, std::move(m)}; }
   static Status Internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
   static Status Cancelled(std::string m) { return {StatusCode::kCancelled, std::move(m)}; }
+  static Status AuthenticationFailed(std::string m) { return {StatusCode::kAuthenticationFailed, std::move(m)}; }
+  static Status InvalidAuthorization(std::string m) { return {StatusCode::kInvalidAuthorization, std::move(m)}; }
+  static Status ProtocolViolation(std::string m) { return {StatusCode::kProtocolViolation, std::move(m)}; }
 
   bool ok() const { return code_ == StatusCode::kOk; }
   StatusCode code() const { return code_; }

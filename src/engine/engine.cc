@@ -9,6 +9,8 @@
 #include "duckdb/main/client_config.hpp"
 #include "duckdb/main/client_context.hpp"
 #include "duckdb/parser/parser.hpp"
+#include "duckdb/storage/buffer/buffer_pool.hpp"
+#include "duckdb/storage/buffer_manager.hpp"
 #include "engine/parse_gate.h"
 #include "engine/secure_scan.h"
 #include "engine/session_state.h"
@@ -112,9 +114,8 @@ Connection::~Connection() = default;
 
 void Connection::Interrupt() { connection_->Interrupt(); }
 
-Result<std::unique_ptr<RowStream>> Connection::Run(std::unique_ptr<duckdb::SQLStatement> statement,
-                                                   const access::Snapshot& snapshot,
-                                                   const std::string& current_database, ReadSet* reads) {
+Status Connection::Gate(duckdb::SQLStatement& statement, const access::Snapshot& snapshot,
+                        const std::string& current_database) {
   std::vector<ScanSpec> scans;
   std::map<std::string, int64_t> scan_ids;  // "db.table" → index in scans
   auto resolve = [&](const std::string& catalog_name, const std::string& schema_name,
@@ -147,16 +148,56 @@ Result<std::unique_ptr<RowStream>> Connection::Run(std::unique_ptr<duckdb::SQLSt
     scan_ids[database + "." + table] = static_cast<int64_t>(scans.size() - 1);
     return static_cast<int64_t>(scans.size() - 1);
   };
-  WEIR_RETURN_IF_ERROR(GateStatement(*statement, resolve));
-
+  WEIR_RETURN_IF_ERROR(GateStatement(statement, resolve));
   state_->Arm(std::move(scans));
+  return Status::Ok();
+}
+
+Result<StatementShape> Connection::Describe(std::unique_ptr<duckdb::SQLStatement> statement,
+                                            const access::Snapshot& snapshot, const std::string& current_database) {
+  WEIR_RETURN_IF_ERROR(Gate(*statement, snapshot, current_database));
+  try {
+    auto prepared = connection_->context->Prepare(duckdb::unique_ptr<duckdb::SQLStatement>(statement.release()));
+    state_->Disarm();
+    if (prepared->HasError()) return FromErrorData(prepared->error);
+    StatementShape shape;
+    shape.names.assign(prepared->GetNames().begin(), prepared->GetNames().end());
+    shape.types.assign(prepared->GetTypes().begin(), prepared->GetTypes().end());
+    auto expected = prepared->GetExpectedParameterTypes();
+    shape.parameter_types.assign(prepared->named_param_map.size(), duckdb::LogicalType::VARCHAR);
+    for (auto& [name, index] : prepared->named_param_map) {
+      auto type = expected.find(name);
+      if (index >= 1 && index <= shape.parameter_types.size() && type != expected.end() &&
+          type->second.id() != duckdb::LogicalTypeId::UNKNOWN && type->second.id() != duckdb::LogicalTypeId::ANY) {
+        shape.parameter_types[index - 1] = type->second;
+      }
+    }
+    return shape;
+  } catch (...) {
+    state_->Disarm();
+    return StatusFromCurrentException();
+  }
+}
+
+Result<std::unique_ptr<RowStream>> Connection::Run(std::unique_ptr<duckdb::SQLStatement> statement,
+                                                   const access::Snapshot& snapshot,
+                                                   const std::string& current_database, ReadSet* reads,
+                                                   const std::vector<duckdb::Value>* parameters) {
+  WEIR_RETURN_IF_ERROR(Gate(*statement, snapshot, current_database));
   auto collect_reads = [&] {
     if (reads == nullptr) return;
     reads->tables.assign(state_->tables_read().begin(), state_->tables_read().end());
     reads->columns.assign(state_->columns_read().begin(), state_->columns_read().end());
   };
   try {
-    auto pending = connection_->PendingQuery(duckdb::unique_ptr<duckdb::SQLStatement>(statement.release()), true);
+    duckdb::case_insensitive_map_t<duckdb::BoundParameterData> values;
+    if (parameters != nullptr) {
+      for (size_t i = 0; i < parameters->size(); i++) {
+        values[std::to_string(i + 1)] = duckdb::BoundParameterData((*parameters)[i]);
+      }
+    }
+    auto pending =
+        connection_->context->PendingQuery(duckdb::unique_ptr<duckdb::SQLStatement>(statement.release()), values, true);
     collect_reads();
     state_->Disarm();
     if (pending->HasError()) return FromErrorData(pending->GetErrorObject());
@@ -220,9 +261,26 @@ Result<std::shared_ptr<duckdb::DuckDB>> Engine::Instance(const std::string& role
       if (result->HasError()) return FromErrorData(result->GetErrorObject());
     }
     instances_[role] = db;
+    RebalanceMemory();
     return db;
   } catch (...) {
     return StatusFromCurrentException();
+  }
+}
+
+void Engine::RebalanceMemory() {
+  if (options_.memory_budget_bytes <= 0 || instances_.empty()) return;
+  constexpr int64_t kMinInstanceMemory = 256LL << 20;
+  int64_t share = std::max(kMinInstanceMemory, options_.memory_budget_bytes / static_cast<int64_t>(instances_.size()));
+  for (auto& [role, db] : instances_) {
+    try {
+      duckdb::BufferManager::GetBufferManager(*db->instance)
+          .GetBufferPool()
+          .SetLimit(static_cast<duckdb::idx_t>(share), " (this role's share of the server's memory budget)");
+    } catch (...) {
+      // Memory in use above the new share: the instance keeps its limit
+      // until it frees memory; the next rebalance tries again.
+    }
   }
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -16,6 +17,7 @@ class LogicalType;
 class QueryResult;
 class SQLStatement;
 class Connection;
+class Value;
 }  // namespace duckdb
 
 namespace weir::access {
@@ -58,14 +60,78 @@ struct ReadSet {
   std::vector<std::string> columns;  // "db.table.column"
 };
 
+// What a statement returns and takes, known without running it.
+struct StatementShape {
+  std::vector<std::string> names;
+  std::vector<duckdb::LogicalType> types;
+  // Parameter $i's type at index i-1 (DuckDB's inference; VARCHAR when it
+  // could not tell).
+  std::vector<duckdb::LogicalType> parameter_types;
+};
+
+// How the catalog mirror presents column types to PostgreSQL clients: the
+// server supplies its wire protocol's mapping. Without it, pg_attribute and
+// pg_type show DuckDB's own type ids.
+struct CatalogTypeRow {
+  uint32_t oid = 0;
+  std::string name;
+  int16_t size = -1;
+  uint32_t element_oid = 0;
+  uint32_t array_oid = 0;
+  char category = 'U';
+};
+struct CatalogTypes {
+  // A column type's PostgreSQL OID and type modifier.
+  std::function<std::pair<uint32_t, int32_t>(const duckdb::LogicalType&)> column_type;
+  std::vector<CatalogTypeRow> types;  // pg_type's rows
+};
+
 struct EngineOptions {
   std::string lake_root;           // absolute; the only directory DuckDB may read
   std::string temp_root;           // absolute; each role instance spills into its own subdirectory
   int64_t memory_limit_bytes = 0;  // per role instance; 0 = DuckDB's default share
-  int threads = 0;                 // per role instance; 0 = DuckDB's default
+  // When set, one budget shared by all role instances: each gets an equal
+  // share (at least kMinInstanceMemory), rebalanced as instances appear, so
+  // many roles cannot together exhaust the machine. Overrides memory_limit_bytes.
+  int64_t memory_budget_bytes = 0;
+  int threads = 0;  // per role instance; 0 = DuckDB's default
+  CatalogTypes catalog_types;
 };
 
 class Engine;
+
+// True for the relations PostgreSQL clients read to learn the catalog:
+// anything in pg_catalog or information_schema, and unqualified pg_* names.
+bool IsCatalogReference(const std::string& catalog, const std::string& schema, const std::string& table);
+
+// A session's connection to its role's catalog mirror: a DuckDB instance
+// with no data whose catalog holds, as schemas and empty tables, exactly the
+// databases, tables and columns the role can see at one snapshot version.
+// PostgreSQL catalog queries (pg_catalog, information_schema; psql's \d,
+// JDBC's metadata calls) run there, so they answer from those objects and
+// nothing else. Statements still pass the parse gate; references to lake
+// tables are refused. Use from one thread.
+class CatalogConnection {
+ public:
+  ~CatalogConnection();
+  CatalogConnection(const CatalogConnection&) = delete;
+  CatalogConnection& operator=(const CatalogConnection&) = delete;
+
+  int64_t version() const { return version_; }
+  Result<std::unique_ptr<RowStream>> Run(std::unique_ptr<duckdb::SQLStatement> statement,
+                                         const std::vector<duckdb::Value>* parameters);
+  Result<StatementShape> Describe(std::unique_ptr<duckdb::SQLStatement> statement);
+  // The session's open cursors (name, statement), for pg_catalog.pg_cursors.
+  Status SetCursors(const std::vector<std::pair<std::string, std::string>>& cursors);
+
+ private:
+  friend class Engine;
+  CatalogConnection(std::shared_ptr<duckdb::DuckDB> db, int64_t version);
+
+  std::shared_ptr<duckdb::DuckDB> db_;
+  std::unique_ptr<duckdb::Connection> connection_;
+  int64_t version_;
+};
 
 // One DuckDB connection of a role's instance. Runs one statement at a time;
 // use from one thread (Interrupt() excepted).
@@ -83,9 +149,16 @@ class Connection {
   // plans it, the plan gate checks the physical plan, and the same statement
   // object executes. `reads` receives what the plan reads, even on error
   // when known.
+  // `parameters`, when given, are the values of $1, $2, ... in order.
   Result<std::unique_ptr<RowStream>> Run(std::unique_ptr<duckdb::SQLStatement> statement,
                                          const access::Snapshot& snapshot, const std::string& current_database,
-                                         ReadSet* reads);
+                                         ReadSet* reads, const std::vector<duckdb::Value>* parameters = nullptr);
+
+  // Takes `statement` through the same gates and DuckDB's binder and
+  // planner, without running it, and returns its result and parameter
+  // types. Errors are those Run would give before execution.
+  Result<StatementShape> Describe(std::unique_ptr<duckdb::SQLStatement> statement, const access::Snapshot& snapshot,
+                                  const std::string& current_database);
 
   // Asks the running statement to stop (thread-safe).
   void Interrupt();
@@ -93,6 +166,9 @@ class Connection {
  private:
   friend class Engine;
   Connection(std::string role, std::shared_ptr<duckdb::DuckDB> db, std::string lake_root);
+  // The parse gate: rewrites table references into secure scans and arms
+  // the plan gate with them.
+  Status Gate(duckdb::SQLStatement& statement, const access::Snapshot& snapshot, const std::string& current_database);
 
   std::string role_;
   std::shared_ptr<duckdb::DuckDB> db_;  // keeps the role's instance alive
@@ -114,6 +190,10 @@ class Engine {
   // A new connection running as `role` (its instance is created on first use).
   Result<std::unique_ptr<Connection>> Connect(const std::string& role);
 
+  // A connection to `role`'s catalog mirror at `snapshot`'s version (built
+  // on first use per role and version).
+  Result<std::unique_ptr<CatalogConnection>> ConnectCatalog(const std::string& role, const access::Snapshot& snapshot);
+
   // DuckDB's version string ("v1.4.4").
   static std::string DuckdbVersion();
 
@@ -121,9 +201,14 @@ class Engine {
   explicit Engine(EngineOptions options);
   Result<std::shared_ptr<duckdb::DuckDB>> Instance(const std::string& role);
 
+  // Splits memory_budget_bytes across the instances (mu_ held).
+  void RebalanceMemory();
+
   EngineOptions options_;
   std::mutex mu_;
   std::map<std::string, std::shared_ptr<duckdb::DuckDB>> instances_;
+  // role → (snapshot version, mirror instance)
+  std::map<std::string, std::pair<int64_t, std::shared_ptr<duckdb::DuckDB>>> mirrors_;
 };
 
 }  // namespace weir::engine

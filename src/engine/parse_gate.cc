@@ -213,6 +213,12 @@ class Walker {
     }
     auto id = resolve_(base.catalog_name, base.schema_name, base.table_name);
     if (!id.ok()) return id.status();
+    if (*id == kKeepReference) return Status::Ok();
+    if (*id == kSessionTableReference) {
+      base.catalog_name = "temp";
+      base.schema_name = "main";
+      return Status::Ok();
+    }
     auto scan = duckdb::make_uniq<duckdb::TableFunctionRef>();
     duckdb::vector<duckdb::unique_ptr<ParsedExpression>> args;
     args.push_back(duckdb::make_uniq<duckdb::ConstantExpression>(duckdb::Value::BIGINT(*id)));

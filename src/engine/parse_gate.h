@@ -18,6 +18,12 @@ namespace weir::engine {
 using TableResolver =
     std::function<Result<int64_t>(const std::string& catalog, const std::string& schema, const std::string& table)>;
 
+// Resolver answers that are not scan ids, for the catalog mirror (which
+// holds no data): leave the reference as written, or drop its schema so it
+// binds to the session's own temporary table of that name.
+inline constexpr int64_t kKeepReference = -1;
+inline constexpr int64_t kSessionTableReference = -2;
+
 // The parse gate. Accepts only a read-only query (a SELECT statement tree)
 // built from node types it knows; any other statement, node, expression or
 // table reference type — including ones a later DuckDB adds — is refused

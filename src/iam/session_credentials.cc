@@ -41,6 +41,12 @@ std::string Mac(const std::string& key, const std::string& message) {
 
 }  // namespace
 
+std::optional<std::string> SessionUserFromName(const std::string& name) {
+  const std::string prefix = kSessionUserPrefix;
+  if (name.size() <= prefix.size() || name.compare(0, prefix.size(), prefix) != 0) return std::nullopt;
+  return name.substr(prefix.size());
+}
+
 bool IsSessionPassword(const std::string& password) { return password.rfind(kSessionPasswordPrefix, 0) == 0; }
 
 SessionCredentials IssueSessionCredentials(const std::string& key, const SessionClaims& claims) {
@@ -50,7 +56,7 @@ SessionCredentials IssueSessionCredentials(const std::string& key, const Session
                             {"iat", claims.issued_s},
                             {"exp", claims.expires_s}};
   std::string body = kSessionPasswordPrefix + Base64Url(payload.dump());
-  return {claims.user, body + "." + Base64Url(Mac(key, body)), claims.expires_s};
+  return {kSessionUserPrefix + claims.user, body + "." + Base64Url(Mac(key, body)), claims.expires_s};
 }
 
 Result<SessionClaims> VerifySessionPassword(const std::string& key, const std::string& username,

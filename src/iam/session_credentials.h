@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "common/status.h"
@@ -31,6 +32,14 @@ struct SessionCredentials {
 };
 
 inline constexpr const char* kSessionPasswordPrefix = "weir-sts.";
+// The user name that goes with a session password: "sts:" + the user. The
+// prefix tells a server to ask for the password itself (SCRAM cannot check
+// a password the server never stored) before any password is sent; ':'
+// never appears in a user's own name.
+inline constexpr const char* kSessionUserPrefix = "sts:";
+
+// "sts:alice" → "alice"; nullopt for a name without the prefix.
+std::optional<std::string> SessionUserFromName(const std::string& name);
 
 // True when `password` has the form of a session password (so a server can
 // tell it from a user's own password without trying both).
@@ -39,7 +48,8 @@ bool IsSessionPassword(const std::string& password);
 // Signs `claims` with `key` (raw bytes, at least 32).
 SessionCredentials IssueSessionCredentials(const std::string& key, const SessionClaims& claims);
 
-// Checks a session password presented with `username` at time `now_s`.
+// Checks a session password presented with `username` (the user's name,
+// without the prefix) at time `now_s`.
 // kPermissionDenied for a bad signature (wrong or rotated key), a different
 // user, or an expired password; the message says which.
 Result<SessionClaims> VerifySessionPassword(const std::string& key, const std::string& username,

@@ -1,5 +1,6 @@
 #include "session/session.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "access/snapshot.h"
@@ -13,6 +14,10 @@
 #include "duckdb/parser/tableref/basetableref.hpp"
 #include "duckdb/parser/tableref/showref.hpp"
 #include "engine/engine.h"
+#include "engine/parse_gate.h"
+#include "session/session_internal.h"
+#include "session/settings.h"
+#include "session/sql_text.h"
 
 namespace weir::session {
 
@@ -47,23 +52,21 @@ class TextResultSet : public ResultSet {
   size_t next_ = 0;
 };
 
-// The engine's stream, counting rows for the audit record.
+// The engine's stream.
 class EngineResultSet : public ResultSet {
  public:
   explicit EngineResultSet(std::unique_ptr<engine::RowStream> stream) : stream_(std::move(stream)) {}
   const std::vector<std::string>& names() const override { return stream_->names(); }
   const std::vector<duckdb::LogicalType>& types() const override { return stream_->types(); }
-  Result<std::unique_ptr<duckdb::DataChunk>> Next() override {
-    auto chunk = stream_->Next();
-    if (chunk.ok() && *chunk) rows_ += static_cast<int64_t>((*chunk)->size());
-    return chunk;
-  }
-  int64_t rows() const { return rows_; }
+  Result<std::unique_ptr<duckdb::DataChunk>> Next() override { return stream_->Next(); }
 
  private:
   std::unique_ptr<engine::RowStream> stream_;
-  int64_t rows_ = 0;
 };
+
+StatementResult Rows(std::string tag, std::vector<std::string> names, std::vector<std::vector<std::string>> rows) {
+  return StatementResult(std::move(tag), std::make_unique<TextResultSet>(std::move(names), std::move(rows)));
+}
 
 // "tpc", "\"tpc\"" → tpc. A dotted name ("db.schema") is returned as is.
 std::string Unquote(const std::string& name) {
@@ -84,16 +87,78 @@ const char* DecisionFor(const Status& status) {
     case StatusCode::kPermissionDenied:
     case StatusCode::kFeatureNotSupported:
     case StatusCode::kUndefinedDatabase:
+    case StatusCode::kInvalidAuthorization:
       return "deny";
     default:
       return "error";
   }
 }
 
+bool IsWord(const Token& t, const char* word) { return t.kind == TokenKind::kWord && t.text == word; }
+
 }  // namespace
 
+// --- StatementResult ---------------------------------------------------------
+
+StatementResult::StatementResult() = default;
+StatementResult::StatementResult(std::string t, std::unique_ptr<ResultSet> r) : tag(std::move(t)), rows(std::move(r)) {}
+StatementResult::StatementResult(StatementResult&&) noexcept = default;
+StatementResult& StatementResult::operator=(StatementResult&&) noexcept = default;
+StatementResult::~StatementResult() = default;
+
+// --- Audited rows -------------------------------------------------------------
+
+// Wraps a statement's rows: counts what the caller fetched and writes the
+// statement's audit record when the rows are dropped. A fetch error fails
+// the open transaction block, as the statement failing would.
+class Session::Audited : public ResultSet {
+ public:
+  Audited(Session* session, std::unique_ptr<ResultSet> inner, std::string text,
+          std::chrono::steady_clock::time_point start, std::vector<std::string> tables,
+          std::vector<std::string> columns)
+      : session_(session),
+        inner_(std::move(inner)),
+        text_(std::move(text)),
+        start_(start),
+        tables_(std::move(tables)),
+        columns_(std::move(columns)) {}
+  ~Audited() override {
+    auto micros =
+        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start_).count();
+    session_->Record(text_, status_, rows_, micros, std::move(tables_), std::move(columns_));
+  }
+  const std::vector<std::string>& names() const override { return inner_->names(); }
+  const std::vector<duckdb::LogicalType>& types() const override { return inner_->types(); }
+  Result<std::unique_ptr<duckdb::DataChunk>> Next() override {
+    auto chunk = inner_->Next();
+    if (!chunk.ok()) {
+      if (status_.ok()) status_ = chunk.status();
+      session_->FailTransaction();
+    } else if (*chunk) {
+      rows_ += static_cast<int64_t>((*chunk)->size());
+    }
+    return chunk;
+  }
+
+ private:
+  Session* session_;
+  std::unique_ptr<ResultSet> inner_;
+  std::string text_;
+  std::chrono::steady_clock::time_point start_;
+  std::vector<std::string> tables_, columns_;
+  Status status_;
+  int64_t rows_ = 0;
+};
+
+// --- Session --------------------------------------------------------------------
+
 Session::Session(SessionContext context, Identity identity, std::unique_ptr<engine::Connection> connection)
-    : context_(std::move(context)), identity_(std::move(identity)), connection_(std::move(connection)) {}
+    : context_(std::move(context)), identity_(std::move(identity)), connection_(std::move(connection)) {
+  initial_role_ = identity_.role;
+  for (const auto& def : SettingDefinitions()) settings_[def.key] = def.default_value;
+  settings_["session_authorization"] = identity_.source_identity;
+  reported_.clear();
+}
 
 Session::~Session() = default;
 
@@ -106,57 +171,212 @@ Result<std::unique_ptr<Session>> Session::Open(SessionContext context, Identity 
   return std::unique_ptr<Session>(new Session(std::move(context), std::move(identity), std::move(connection)));
 }
 
-Status Session::Execute(const std::string& sql, const std::function<Status(StatementResult&)>& on_result) {
-  auto snapshot = context_.snapshot();
-  auto record = [&](const std::string& text, const Status& status, int64_t rows, int64_t micros,
-                    std::vector<std::string> tables, std::vector<std::string> columns) {
-    if (context_.audit == nullptr) return;
-    audit::Record r;
-    r.kind = "query";
-    r.action = "query";
-    r.actor = identity_.actor;
-    r.source_identity = identity_.source_identity;
-    r.role = identity_.role;
-    r.statement = text;
-    r.decision = DecisionFor(status);
-    r.rows = rows;
-    r.duration_us = micros;
-    r.tables = std::move(tables);
-    r.columns = std::move(columns);
-    if (!status.ok()) r.error = std::string(status.sqlstate()) + ": " + status.message();
-    context_.audit->RecordQuery(std::move(r));
-  };
+void Session::Interrupt() {
+  std::lock_guard<std::mutex> lock(interrupt_mu_);
+  connection_->Interrupt();
+}
 
-  auto parsed = engine::ParseSql(sql);
-  if (!parsed.ok()) {
-    record(sql, parsed.status(), 0, 0, {}, {});
-    return parsed.status();
-  }
-  for (auto& statement : *parsed) {
-    std::string text = sql.substr(statement->stmt_location, statement->stmt_length);
-    auto start = std::chrono::steady_clock::now();
-    auto elapsed = [&] {
-      return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count();
-    };
-    std::vector<std::string> tables, columns;
-    auto result = Run(std::move(statement), *snapshot, &tables, &columns);
-    if (!result.ok()) {
-      record(text, result.status(), 0, elapsed(), tables, columns);
-      return result.status();
+char Session::transaction_status() const {
+  if (!block_) return 'I';
+  return failed_ ? 'E' : 'T';
+}
+
+void Session::FailTransaction() {
+  if (block_) failed_ = true;
+}
+
+void Session::Record(const std::string& text, const Status& status, int64_t rows, int64_t micros,
+                     std::vector<std::string> tables, std::vector<std::string> columns) {
+  if (context_.audit == nullptr) return;
+  audit::Record r;
+  r.kind = "query";
+  r.action = "query";
+  r.actor = identity_.actor;
+  r.source_identity = identity_.source_identity;
+  r.role = identity_.role;
+  r.statement = text;
+  r.decision = DecisionFor(status);
+  r.rows = rows;
+  r.duration_us = micros;
+  r.tables = std::move(tables);
+  r.columns = std::move(columns);
+  if (!status.ok()) r.error = std::string(status.sqlstate()) + ": " + status.message();
+  context_.audit->RecordQuery(std::move(r));
+}
+
+Status Session::Execute(const std::string& sql, const std::function<Status(StatementResult&)>& on_result) {
+  // As PostgreSQL parses a whole simple-query message first, a syntax error
+  // anywhere in it runs nothing.
+  auto statements = SplitStatements(sql);
+  for (const auto& statement : statements) {
+    Status syntax = CheckSyntax(statement.text);
+    if (!syntax.ok()) {
+      Record(sql, syntax, 0, 0, {}, {});
+      return syntax;
     }
+  }
+  for (const auto& statement : statements) {
+    static const std::vector<duckdb::Value> kNoParameters;
+    auto result = ExecuteOne(statement.text, kNoParameters);
+    if (!result.ok()) return result.status();
     Status consumed = on_result(*result);
-    int64_t rows = 0;
-    if (auto* engine_rows = dynamic_cast<EngineResultSet*>(result->rows.get())) rows = engine_rows->rows();
-    record(text, consumed, rows, elapsed(), tables, columns);
     WEIR_RETURN_IF_ERROR(consumed);
   }
   return Status::Ok();
 }
 
-Result<StatementResult> Session::Run(std::unique_ptr<duckdb::SQLStatement> statement, const access::Snapshot& snapshot,
-                                     std::vector<std::string>* tables, std::vector<std::string>* columns) {
+Result<StatementResult> Session::ExecuteOne(const std::string& sql, const std::vector<duckdb::Value>& parameters) {
+  auto start = std::chrono::steady_clock::now();
+  auto elapsed = [&] {
+    return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count();
+  };
+  std::vector<std::string> tables, columns;
+  Result<StatementResult> result = Status::Internal("unreachable");
+  auto statements = SplitStatements(sql);
+  if (statements.size() > 1) {
+    result = Status::SyntaxError("cannot insert multiple commands into a prepared statement");
+  } else if (statements.empty()) {
+    result = StatementResult("EMPTY", nullptr);
+  } else {
+    result = RunText(statements[0].text, parameters.empty() ? nullptr : &parameters, &tables, &columns);
+  }
+  if (!result.ok()) {
+    FailTransaction();
+    Record(sql, result.status(), 0, elapsed(), std::move(tables), std::move(columns));
+    return result.status();
+  }
+  if (result->rows) {
+    result->rows =
+        std::make_unique<Audited>(this, std::move(result->rows), sql, start, std::move(tables), std::move(columns));
+  } else if (result->tag != "EMPTY") {
+    Record(sql, Status::Ok(), 0, elapsed(), std::move(tables), std::move(columns));
+  }
+  return result;
+}
+
+Status Session::CheckSyntax(const std::string& sql) {
+  auto statements = SplitStatements(sql);
+  if (statements.size() > 1) return Status::SyntaxError("cannot insert multiple commands into a prepared statement");
+  if (statements.empty()) return Status::Ok();
+  auto words = Tokenize(statements[0].text, 1);
+  static const char* kOwn[] = {"begin",   "start", "commit", "end",     "rollback", "abort",      "savepoint",
+                               "release", "set",   "reset",  "show",    "discard",  "declare",    "fetch",
+                               "move",    "close", "copy",   "prepare", "execute",  "deallocate", "listen"};
+  for (const char* word : kOwn) {
+    if (IsWord(words[0], word)) return Status::Ok();
+  }
+  auto parsed = engine::ParseSql(NormalizeCatalogSyntax(statements[0].text));
+  return parsed.status();
+}
+
+Result<StatementShape> Session::Describe(const std::string& sql) {
+  auto statements = SplitStatements(sql);
+  if (statements.size() > 1) return Status::SyntaxError("cannot insert multiple commands into a prepared statement");
+  StatementShape shape;
+  if (statements.empty()) return shape;
+  const std::string& text = statements[0].text;
+  auto words = Tokenize(text, 4);
+  if (!words.empty() && IsWord(words[0], "show") &&
+      !(words.size() >= 2 && (IsWord(words[1], "databases") || IsWord(words[1], "tables")))) {
+    shape.returns_rows = true;
+    shape.names = {words.size() >= 2 && IsWord(words[1], "all") ? "name" : words.size() >= 2 ? words[1].text : ""};
+    if (words.size() >= 2 && IsWord(words[1], "all")) shape.names = {"name", "setting", "description"};
+    shape.types.assign(shape.names.size(), duckdb::LogicalType::VARCHAR);
+    return shape;
+  }
+  if (!words.empty() && (IsWord(words[0], "fetch") || IsWord(words[0], "copy"))) {
+    // Rows whose shape needs the statement to run; PostgreSQL describes
+    // FETCH by its cursor. Run-time RowDescription covers it.
+    auto tokens = Tokenize(text);
+    if (IsWord(words[0], "fetch") && !tokens.empty()) {
+      auto cursor = cursors_.find(tokens.back().text);
+      if (cursor != cursors_.end()) {
+        shape.returns_rows = true;
+        shape.names = cursor->second->rows->names();
+        shape.types = cursor->second->rows->types();
+      }
+    }
+    return shape;
+  }
+  if (!words.empty()) {
+    for (const char* word : {"begin", "start", "commit", "end", "rollback", "abort", "savepoint", "release", "set",
+                             "reset", "discard", "declare", "move", "close", "deallocate", "listen"}) {
+      if (IsWord(words[0], word)) return shape;
+    }
+    if (IsWord(words[0], "select") && words.size() == 2 && words[1].kind == TokenKind::kWord) {
+      for (const char* name : {"current_role", "current_user", "session_user", "user"}) {
+        if (words[1].text == name && Tokenize(text).size() == 2) {
+          shape.returns_rows = true;
+          shape.names = {name};
+          shape.types = {duckdb::LogicalType::VARCHAR};
+          return shape;
+        }
+      }
+    }
+  }
+  WEIR_ASSIGN_OR_RETURN(auto parsed, engine::ParseSql(NormalizeCatalogSyntax(text)));
+  if (parsed.size() != 1) return Status::SyntaxError("expected one statement");
+  auto& statement = parsed[0];
+  auto snapshot = context_.snapshot();
+  if (statement->type == duckdb::StatementType::SELECT_STATEMENT) {
+    auto& select = statement->Cast<duckdb::SelectStatement>();
+    bool show = select.node->type == duckdb::QueryNodeType::SELECT_NODE &&
+                select.node->Cast<duckdb::SelectNode>().from_table &&
+                select.node->Cast<duckdb::SelectNode>().from_table->type == duckdb::TableReferenceType::SHOW_REF;
+    if (!show) {
+      WEIR_ASSIGN_OR_RETURN(Reads reads_kind, Classify(*statement));
+      engine::StatementShape engine_shape;
+      if (reads_kind == Reads::kCatalog) {
+        WEIR_ASSIGN_OR_RETURN(auto* catalog, Catalog(*snapshot));
+        WEIR_ASSIGN_OR_RETURN(engine_shape, catalog->Describe(std::move(statement)));
+      } else {
+        WEIR_ASSIGN_OR_RETURN(engine_shape, connection_->Describe(std::move(statement), *snapshot, current_database_));
+      }
+      shape.returns_rows = true;
+      shape.names = std::move(engine_shape.names);
+      shape.types = std::move(engine_shape.types);
+      shape.parameter_types = std::move(engine_shape.parameter_types);
+      return shape;
+    }
+  }
+  // SHOW/DESCRIBE/USE: answered by running (they read no data).
+  std::vector<std::string> tables, columns;
+  WEIR_ASSIGN_OR_RETURN(auto result, RunParsed(std::move(statement), nullptr, *snapshot, &tables, &columns));
+  if (result.rows) {
+    shape.returns_rows = true;
+    shape.names = result.rows->names();
+    shape.types = result.rows->types();
+  }
+  return shape;
+}
+
+Result<StatementResult> Session::RunText(const std::string& text, const std::vector<duckdb::Value>* parameters,
+                                         std::vector<std::string>* tables, std::vector<std::string>* columns) {
+  if (failed_) {
+    auto words = Tokenize(text, 2);
+    bool ends_block = !words.empty() && (IsWord(words[0], "rollback") || IsWord(words[0], "abort") ||
+                                         IsWord(words[0], "commit") || IsWord(words[0], "end"));
+    if (!ends_block) {
+      return Status(StatusCode::kTransactionAborted,
+                    "current transaction is aborted, commands ignored until end of transaction block");
+    }
+  }
+  if (auto own = RunSessionStatement(text)) return std::move(*own);
+  auto words = Tokenize(text, 1);
+  if (!words.empty() && IsWord(words[0], "copy")) return Copy(text, parameters, tables, columns);
+  auto snapshot = context_.snapshot();
+  WEIR_ASSIGN_OR_RETURN(auto parsed, engine::ParseSql(NormalizeCatalogSyntax(text)));
+  if (parsed.size() != 1) return Status::SyntaxError("expected one statement");
+  return RunParsed(std::move(parsed[0]), parameters, *snapshot, tables, columns);
+}
+
+Result<StatementResult> Session::RunParsed(std::unique_ptr<duckdb::SQLStatement> statement,
+                                           const std::vector<duckdb::Value>* parameters,
+                                           const access::Snapshot& snapshot, std::vector<std::string>* tables,
+                                           std::vector<std::string>* columns) {
   using duckdb::StatementType;
   if (statement->type == StatementType::SET_STATEMENT) {
+    // USE db arrives as SET schema.
     auto& set = statement->Cast<duckdb::SetStatement>();
     if (set.set_type == duckdb::SetType::SET && (set.name == "schema" || set.name == "search_path")) {
       auto& value = set.Cast<duckdb::SetVariableStatement>().value;
@@ -179,13 +399,12 @@ Result<StatementResult> Session::Run(std::unique_ptr<duckdb::SQLStatement> state
           }
           std::vector<std::vector<std::string>> rows;
           for (auto& t : snapshot.VisibleTables(identity_.role, database)) rows.push_back({t});
-          return StatementResult{"SHOW", std::make_unique<TextResultSet>(std::vector<std::string>{"name"}, rows)};
+          return Rows("SHOW", {"name"}, rows);
         }
         if (show.table_name == "\"databases\"") {
           std::vector<std::vector<std::string>> rows;
           for (auto& d : snapshot.VisibleDatabases(identity_.role)) rows.push_back({d});
-          return StatementResult{"SHOW",
-                                 std::make_unique<TextResultSet>(std::vector<std::string>{"database_name"}, rows)};
+          return Rows("SHOW", {"database_name"}, rows);
         }
         if (show.table_name == "\"tables\"") {
           if (current_database_.empty()) {
@@ -193,15 +412,14 @@ Result<StatementResult> Session::Run(std::unique_ptr<duckdb::SQLStatement> state
           }
           std::vector<std::vector<std::string>> rows;
           for (auto& t : snapshot.VisibleTables(identity_.role, current_database_)) rows.push_back({t});
-          return StatementResult{"SHOW", std::make_unique<TextResultSet>(std::vector<std::string>{"name"}, rows)};
+          return Rows("SHOW", {"name"}, rows);
         }
         if (show.table_name == "__show_tables_expanded") {
           std::vector<std::vector<std::string>> rows;
           for (auto& d : snapshot.VisibleDatabases(identity_.role)) {
             for (auto& t : snapshot.VisibleTables(identity_.role, d)) rows.push_back({d, t});
           }
-          return StatementResult{"SHOW",
-                                 std::make_unique<TextResultSet>(std::vector<std::string>{"database", "name"}, rows)};
+          return Rows("SHOW", {"database", "name"}, rows);
         }
         if (show.show_type == duckdb::ShowType::DESCRIBE && show.query) {
           if (show.query->type == duckdb::QueryNodeType::SELECT_NODE) {
@@ -215,8 +433,8 @@ Result<StatementResult> Session::Run(std::unique_ptr<duckdb::SQLStatement> state
             if (plain && inner.from_table && inner.from_table->type == duckdb::TableReferenceType::BASE_TABLE) {
               auto& base = inner.from_table->Cast<duckdb::BaseTableRef>();
               if (base.catalog_name.empty()) {
-                return Describe(duckdb::StringUtil::Lower(base.schema_name), duckdb::StringUtil::Lower(base.table_name),
-                                snapshot);
+                return DescribeTable(duckdb::StringUtil::Lower(base.schema_name),
+                                     duckdb::StringUtil::Lower(base.table_name), snapshot);
               }
             }
           }
@@ -226,12 +444,50 @@ Result<StatementResult> Session::Run(std::unique_ptr<duckdb::SQLStatement> state
       }
     }
   }
+  WEIR_ASSIGN_OR_RETURN(Reads reads_kind, Classify(*statement));
+  if (reads_kind == Reads::kCatalog) {
+    WEIR_ASSIGN_OR_RETURN(auto* catalog, Catalog(snapshot));
+    WEIR_ASSIGN_OR_RETURN(auto rows, catalog->Run(std::move(statement), parameters));
+    return StatementResult("SELECT", std::make_unique<EngineResultSet>(std::move(rows)));
+  }
   engine::ReadSet reads;
-  auto stream = connection_->Run(std::move(statement), snapshot, current_database_, &reads);
+  auto stream = connection_->Run(std::move(statement), snapshot, current_database_, &reads, parameters);
   *tables = std::move(reads.tables);
   *columns = std::move(reads.columns);
   if (!stream.ok()) return stream.status();
-  return StatementResult{"SELECT", std::make_unique<EngineResultSet>(std::move(stream).value())};
+  return StatementResult("SELECT", std::make_unique<EngineResultSet>(std::move(stream).value()));
+}
+
+Result<Session::Reads> Session::Classify(const duckdb::SQLStatement& statement) const {
+  if (statement.type != duckdb::StatementType::SELECT_STATEMENT) return Reads::kLake;  // the gate refuses it
+  auto copy = statement.Copy();
+  bool catalog = false, lake = false;
+  Status walked = engine::GateStatement(
+      *copy, [&](const std::string& c, const std::string& s, const std::string& t) -> Result<int64_t> {
+        if (engine::IsCatalogReference(c, s, t)) {
+          catalog = true;
+        } else {
+          lake = true;
+        }
+        return engine::kKeepReference;
+      });
+  if (!walked.ok()) return Reads::kLake;  // the real gate reports it
+  if (catalog && lake) {
+    return Status::NotSupported(
+        "catalog relations (pg_catalog, information_schema) cannot be combined with lake "
+        "tables in one query");
+  }
+  return catalog ? Reads::kCatalog : lake ? Reads::kLake : Reads::kNothing;
+}
+
+Result<engine::CatalogConnection*> Session::Catalog(const access::Snapshot& snapshot) {
+  if (!catalog_ || catalog_->version() != snapshot.version()) {
+    WEIR_ASSIGN_OR_RETURN(catalog_, context_.engine->ConnectCatalog(identity_.role, snapshot));
+  }
+  std::vector<std::pair<std::string, std::string>> open;
+  for (auto& [name, cursor] : cursors_) open.emplace_back(name, "");
+  WEIR_RETURN_IF_ERROR(catalog_->SetCursors(open));
+  return catalog_.get();
 }
 
 Result<StatementResult> Session::DescribeQuery(std::unique_ptr<duckdb::QueryNode> query,
@@ -251,9 +507,7 @@ Result<StatementResult> Session::DescribeQuery(std::unique_ptr<duckdb::QueryNode
   for (size_t i = 0; i < (*stream)->names().size(); i++) {
     rows.push_back({(*stream)->names()[i], (*stream)->types()[i].ToString(), "YES", "", "", ""});
   }
-  return StatementResult{
-      "DESCRIBE", std::make_unique<TextResultSet>(
-                      std::vector<std::string>{"column_name", "column_type", "null", "key", "default", "extra"}, rows)};
+  return Rows("DESCRIBE", {"column_name", "column_type", "null", "key", "default", "extra"}, rows);
 }
 
 Result<StatementResult> Session::Use(const std::string& target, const access::Snapshot& snapshot) {
@@ -262,11 +516,11 @@ Result<StatementResult> Session::Use(const std::string& target, const access::Sn
     return Status::UndefinedDatabase("database " + database + " does not exist");
   }
   current_database_ = database;
-  return StatementResult{"USE", nullptr};
+  return StatementResult("USE", nullptr);
 }
 
-Result<StatementResult> Session::Describe(const std::string& schema, const std::string& table,
-                                          const access::Snapshot& snapshot) {
+Result<StatementResult> Session::DescribeTable(const std::string& schema, const std::string& table,
+                                               const access::Snapshot& snapshot) {
   std::string database = schema.empty() ? current_database_ : schema;
   if (database.empty()) {
     return Status::PermissionDenied(access::Snapshot::TableDeniedMessage("", table));
@@ -277,9 +531,7 @@ Result<StatementResult> Session::Describe(const std::string& schema, const std::
     const auto& column = access.table->columns[c];
     rows.push_back({column.name, column.type, "YES", "", "", column.partition ? "partition" : ""});
   }
-  return StatementResult{
-      "DESCRIBE", std::make_unique<TextResultSet>(
-                      std::vector<std::string>{"column_name", "column_type", "null", "key", "default", "extra"}, rows)};
+  return Rows("DESCRIBE", {"column_name", "column_type", "null", "key", "default", "extra"}, rows);
 }
 
 }  // namespace weir::session

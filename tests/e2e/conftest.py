@@ -132,3 +132,77 @@ def make_filtered_lake(data_dir: Path) -> Weir:
     weir.admin("role", "create", "electronics")
     weir.admin("grant", "--role", "electronics", "--table", "tpc.item", "--filter", "electronics")
     return weir
+
+
+class WeirServer:
+    """A `weir serve` process on an ephemeral port, for wire-protocol tests."""
+
+    def __init__(self, weir: Weir, *extra_args):
+        import time
+
+        self.weir = weir
+        info_path = weir.data_dir / "server.json"
+        if info_path.exists():
+            info_path.unlink()
+        self.stderr_path = weir.data_dir / "serve.log"
+        self.proc = subprocess.Popen(
+            [str(WEIR), "serve", "--data-dir", str(weir.data_dir), "--pg-listen", "127.0.0.1:0", *extra_args],
+            stdout=subprocess.DEVNULL,
+            stderr=open(self.stderr_path, "w"),
+        )
+        deadline = time.time() + 30
+        while not info_path.exists():
+            if self.proc.poll() is not None:
+                raise AssertionError(f"weir serve exited: {self.stderr_path.read_text()}")
+            if time.time() > deadline:
+                self.proc.kill()
+                raise AssertionError("weir serve did not start")
+            time.sleep(0.05)
+        self.info = json.loads(info_path.read_text())
+        self.port = self.info["pg_port"]
+
+    def dsn(self, user, password=None, role=None, database=None, sslmode="require", **extra):
+        parts = [f"host=127.0.0.1 port={self.port} user={user} sslmode={sslmode}"]
+        if password is not None:
+            parts.append(f"password={password}")
+        if role is not None:
+            parts.append(f"options='-c role={role}'")
+        if database is not None:
+            parts.append(f"dbname={database}")
+        parts += [f"{k}={v}" for k, v in extra.items()]
+        return " ".join(parts)
+
+    def psql(self, user, password, *commands, role=None, database=None, sslmode="require"):
+        """Runs psql; returns (stdout, stderr, returncode)."""
+        env = dict(os.environ, PGPASSWORD=password, PGCONNECT_TIMEOUT="10")
+        env.pop("PGOPTIONS", None)
+        if role:
+            env["PGOPTIONS"] = f"-c role={role}"
+        args = ["psql", "-X", "-A", "-t", "-v", "ON_ERROR_STOP=1",
+                f"host=127.0.0.1 port={self.port} user={user} sslmode={sslmode}"
+                + (f" dbname={database}" if database else "")]
+        for c in commands:
+            args += ["-c", c]
+        proc = subprocess.run(args, capture_output=True, text=True, env=env, timeout=60)
+        return proc.stdout, proc.stderr, proc.returncode
+
+    def stop(self, sig=None):
+        import signal
+
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig or signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        return self.proc.returncode
+
+    def log(self):
+        return [json.loads(line) for line in self.stderr_path.read_text().splitlines() if line.startswith("{")]
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()

@@ -199,7 +199,7 @@ def test_session_credentials_follow_the_runtime_role_checks(seed):
     proc = get_credentials(seed, "tina", "sales-data-access-role", "--duration", "900")
     assert proc.returncode == 0, proc.stderr
     creds = json.loads(proc.stdout)
-    assert creds["username"] == "tina" and creds["password"].startswith("weir-sts.")
+    assert creds["username"] == "sts:tina" and creds["password"].startswith("weir-sts.")
     claims = json.loads(check_credentials(seed, "tina", creds["password"]).stdout)
     assert claims["role"] == "sales-data-access-role" and claims["user"] == "tina"
     # Bound to the user.

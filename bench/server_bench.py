@@ -318,13 +318,15 @@ def main():
                   f"{f['rtt_us']:.0f} us; COPY binary {f['copy_rows_s'] / 1e6:.2f} M rows/s ({f['copy_mb']:.0f} MB); "
                   f"SELECT via psycopg {f['select_rows_s'] / 1e6:.2f} M rows/s", flush=True)
             if target.name == "weir":
+                # Idle cost first: the load test leaves freed memory behind
+                # that new sessions would reuse.
+                per = idle_cost(target, args.idle)
+                print(f"weir idle sessions: {per:.0f} KB RSS each over {args.idle} (target <= 1024 KB)", flush=True)
                 latencies, errors, leaks = load(target, args.sessions, args.duration)
                 print(f"weir load: {args.sessions} sessions x {len(ROLES)} roles for {args.duration} s: "
                       f"{len(latencies)} queries, p50 {percentile(latencies, 0.5) * 1000:.1f} ms, "
                       f"p99 {percentile(latencies, 0.99) * 1000:.1f} ms, errors {errors}, leaks across roles {leaks}",
                       flush=True)
-                per = idle_cost(target, args.idle)
-                print(f"weir idle sessions: {per:.0f} KB RSS each over {args.idle} (target <= 1024 KB)", flush=True)
         if "postgres" in figures:
             w, p = figures["weir"], figures["postgres"]
             print(f"ratios (weir / postgres): connect {w['connect_ms'] / p['connect_ms']:.2f} (target: weir <= 5 ms "

@@ -28,5 +28,6 @@ void AddPolicyCommands(CLI::App& app);
 void AddIdentityCommands(CLI::App& app, GlobalOptions& options);
 void AddDemoCommand(CLI::App& app);
 void AddServeCommand(CLI::App& app, GlobalOptions& options);
+void AddDatagenCommand(CLI::App& app);
 
 }  // namespace weir::cli

@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   weir::cli::AddSqlCommand(app, options);
   weir::cli::AddDemoCommand(app);
   weir::cli::AddServeCommand(app, options);
+  weir::cli::AddDatagenCommand(app);
 
   try {
     app.parse(argc, argv);

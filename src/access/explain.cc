@@ -17,6 +17,7 @@ namespace weir::access {
 
 std::string GrantExplanation::Label() const {
   if (kind == Kind::kDataCellsFilter) return "filter " + filter;
+  if (kind == Kind::kTableWildcard) return "all tables";
   return columns == "all" ? "table" : "table " + columns;
 }
 
@@ -26,6 +27,8 @@ const char* GrantKindName(GrantExplanation::Kind kind) {
       return "table";
     case GrantExplanation::Kind::kDataCellsFilter:
       return "data_cells_filter";
+    case GrantExplanation::Kind::kTableWildcard:
+      return "table_wildcard";
   }
   return "table";
 }
@@ -70,6 +73,9 @@ struct Coverage {
 Coverage CoverageOf(const Snapshot& snapshot, const Grant& g, const catalog::Table& t) {
   Coverage out;
   out.explanation.grant_id = g.id;
+  out.explanation.permissions = ToString(g.permissions);
+  out.explanation.grantable = ToString(g.grantable);
+  if (g.kind == ResourceKind::kTableWildcard) out.explanation.kind = GrantExplanation::Kind::kTableWildcard;
   ColumnScope scope = g.scope;
   const std::vector<std::string>* listed = &g.columns;
   if (!g.filter.empty()) {
@@ -138,8 +144,12 @@ std::string Labels(const TableExplanation& e, const std::vector<size_t>& indexes
 }
 
 std::vector<std::string> GrantRow(const GrantExplanation& g) {
-  std::string kind = g.kind == GrantExplanation::Kind::kDataCellsFilter ? "filter " + g.filter : "table";
-  std::vector<std::string> row = {"#" + std::to_string(g.grant_id), kind, "columns " + g.columns,
+  std::string kind = g.kind == GrantExplanation::Kind::kDataCellsFilter ? "filter " + g.filter
+                     : g.kind == GrantExplanation::Kind::kTableWildcard ? "all tables"
+                                                                        : "table";
+  std::string permissions = g.permissions;
+  if (!g.grantable.empty()) permissions += " (grantable " + g.grantable + ")";
+  std::vector<std::string> row = {"#" + std::to_string(g.grant_id), kind, permissions, "columns " + g.columns,
                                   "rows " + g.row_filter};
   if (!g.ignored_reason.empty()) row.push_back("IGNORED: " + g.ignored_reason);
   return row;
@@ -170,7 +180,8 @@ Result<TableExplanation> ExplainTable(const Snapshot& snapshot, const std::strin
   std::vector<Coverage> coverage;
   std::vector<size_t> contributing;  // indexes into out.grants
   for (const Grant& g : snapshot.grants()) {
-    if (g.role != role || g.database + "." + g.table != t.QualifiedName()) continue;
+    // The grants Resolve combines: SELECT (or ALL) on this table or on all tables of its database.
+    if (g.role != role || !g.Covers(t.database, t.name) || !g.GivesSelect()) continue;
     coverage.push_back(CoverageOf(snapshot, g, t));
     if (coverage.back().explanation.ignored_reason.empty()) contributing.push_back(coverage.size() - 1);
     out.grants.push_back(coverage.back().explanation);
@@ -223,6 +234,8 @@ nlohmann::ordered_json ToJson(const GrantExplanation& grant) {
   out["grant_id"] = grant.grant_id;
   out["kind"] = GrantKindName(grant.kind);
   if (grant.kind == GrantExplanation::Kind::kDataCellsFilter) out["filter"] = grant.filter;
+  out["permissions"] = grant.permissions;
+  out["grantable"] = grant.grantable;
   out["columns"] = grant.columns;
   out["row_filter"] = grant.row_filter;
   if (!grant.ignored_reason.empty()) out["ignored"] = grant.ignored_reason;

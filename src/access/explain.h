@@ -31,25 +31,28 @@ class Snapshot;
 inline constexpr const char kAllRows[] = "all rows";
 inline constexpr const char kAlways[] = "always";
 
-// One SELECT grant the role holds on the table.
+// One grant that gives the role SELECT on the table: on the table itself,
+// through a data cells filter, or on all tables of its database.
 struct GrantExplanation {
-  enum class Kind { kTable, kDataCellsFilter };
+  enum class Kind { kTable, kDataCellsFilter, kTableWildcard };
 
   int64_t grant_id = 0;
   Kind kind = Kind::kTable;
-  std::string filter;      // kDataCellsFilter: the filter's name; empty otherwise
-  std::string columns;     // "all", "include [a, b]", "exclude [a, b]"; "(unknown)" when the filter is missing
-  std::string row_filter;  // canonical SQL (RowFilterToSql) or kAllRows; the stored text when it does not parse
+  std::string permissions;  // "SELECT", "ALL,DESCRIBE": as granted (access::ToString)
+  std::string grantable;    // the grantable subset; "" when none
+  std::string filter;       // kDataCellsFilter: the filter's name; empty otherwise
+  std::string columns;      // "all", "include [a, b]", "exclude [a, b]"; "(unknown)" when the filter is missing
+  std::string row_filter;   // canonical SQL (RowFilterToSql) or kAllRows; the stored text when it does not parse
   // Why Resolve leaves this grant out (its filter is missing or its stored row
   // filter no longer parses: it admits nothing); empty for a contributing grant.
   std::string ignored_reason;
 
   // A short name, unique among one role's grants on one table: "table",
-  // "table include [a]", "table exclude [a, b]", "filter NAME".
+  // "table include [a]", "table exclude [a, b]", "filter NAME", "all tables".
   std::string Label() const;
 };
 
-// "table" / "data_cells_filter".
+// "table" / "data_cells_filter" / "table_wildcard".
 const char* GrantKindName(GrantExplanation::Kind kind);
 
 // One column of the table, in table order.

@@ -27,9 +27,49 @@ bool ParseColumnScope(const std::string& text, ColumnScope* out) {
   return true;
 }
 
+ResourceKind Grant::Resource() const {
+  if (kind != ResourceKind::kTable) return kind;
+  if (!filter.empty()) return ResourceKind::kDataCellsFilter;
+  if (scope != ColumnScope::kAll) return ResourceKind::kTableWithColumns;
+  return ResourceKind::kTable;
+}
+
+bool Grant::Covers(const std::string& db, const std::string& t) const {
+  if (kind == ResourceKind::kTableWildcard) return database == db;
+  return kind == ResourceKind::kTable && database == db && table == t;
+}
+
+bool Grant::GivesSelect() const {
+  if (kind != ResourceKind::kTable && kind != ResourceKind::kTableWildcard) return false;
+  return permissions.Has(Permission::kSelect) || permissions.Has(Permission::kAll);
+}
+
+std::string Grant::ResourceLabel() const {
+  auto list = [](const std::vector<std::string>& names) {
+    std::string out = "[";
+    for (size_t i = 0; i < names.size(); i++) out += (i ? ", " : "") + names[i];
+    return out + "]";
+  };
+  switch (Resource()) {
+    case ResourceKind::kCatalog:
+      return "catalog";
+    case ResourceKind::kDatabase:
+      return "database " + database;
+    case ResourceKind::kTableWildcard:
+      return "all tables of " + database;
+    case ResourceKind::kTableWithColumns:
+      return "table " + database + "." + table + (scope == ColumnScope::kInclude ? " columns " : " excluding ") +
+             list(columns);
+    case ResourceKind::kDataCellsFilter:
+      return "filter " + filter + " on " + database + "." + table;
+    default:
+      return "table " + database + "." + table;
+  }
+}
+
 bool Grant::SameAs(const Grant& other) const {
-  return role == other.role && database == other.database && table == other.table && scope == other.scope &&
-         columns == other.columns && filter == other.filter;
+  return role == other.role && kind == other.kind && database == other.database && table == other.table &&
+         scope == other.scope && columns == other.columns && filter == other.filter;
 }
 
 }  // namespace weir::access

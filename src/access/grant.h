@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "access/permission.h"
+
 namespace weir::access {
 
 // Which columns a SELECT grant covers, as in Lake Formation's
@@ -29,18 +31,50 @@ struct DataFilter {
   bool operator==(const DataFilter&) const = default;
 };
 
-// Role → SELECT on one table, directly (all rows; columns by scope) or
-// through a data cells filter on it. Several grants on one table union.
+// Role → permissions on one resource, as Lake Formation's GrantPermissions
+// records it: `permissions` and, separately, `grantable` (its
+// PermissionsWithGrantOption, always a subset of `permissions`).
+//
+// The resource is `kind` with its names:
+//   kCatalog        the account's catalog (database and table empty);
+//   kDatabase       `database` (table empty);
+//   kTableWildcard  every table of `database`, including tables created
+//                   after the grant (table empty);
+//   kTable          `database`.`table`: all columns, or a column list by
+//                   `scope` (a table with columns), or through the data cells
+//                   filter `filter` (then scope is kAll and columns empty).
+// Several grants on one table union. Grants stored before permissions
+// existed read as SELECT on their table.
 struct Grant {
   int64_t id = 0;  // assigned by the store
   std::string role;
   std::string database;
   std::string table;
   ColumnScope scope = ColumnScope::kAll;
-  std::vector<std::string> columns;  // empty for kAll; sorted, unique otherwise
-  std::string filter;                // a DataFilter of this table; then scope is kAll and columns empty
+  std::vector<std::string> columns;          // empty for kAll; sorted, unique otherwise
+  std::string filter;                        // a DataFilter of this table; then scope is kAll and columns empty
+  ResourceKind kind = ResourceKind::kTable;  // kCatalog, kDatabase, kTableWildcard or kTable
+  PermissionSet permissions{Permission::kSelect};
+  PermissionSet grantable;
 
-  // Same role, table, scope and columns (ignores id).
+  // The precise resource kind: kTableWithColumns for a column list,
+  // kDataCellsFilter for a grant through a filter, otherwise `kind`.
+  ResourceKind Resource() const;
+  // Whether the grant is on database.table: a table-level grant on it or a
+  // table wildcard of its database.
+  bool Covers(const std::string& database, const std::string& table) const;
+  // Whether it lets the role read rows of the tables it covers: SELECT, or
+  // ALL (which implies SELECT), on a table-level resource.
+  bool GivesSelect() const;
+  // Its permissions with what they imply on its resource (ALL → the rest,
+  // anything → DESCRIBE).
+  PermissionSet Effective() const { return Expand(permissions, Resource()); }
+  // "catalog", "database db", "all tables of db", "table db.t",
+  // "table db.t columns [a, b]", "table db.t excluding [a]", "filter F on db.t".
+  std::string ResourceLabel() const;
+
+  // Same role and resource: kind, table, scope, columns and filter (ignores
+  // id and permissions).
   bool SameAs(const Grant& other) const;
 };
 

@@ -19,7 +19,8 @@ Snapshot::Snapshot(const store::MetadataState& state)
       databases_(state.databases),
       tables_(state.tables),
       grants_(state.grants),
-      filters_(state.filters) {
+      filters_(state.filters),
+      lake_admins_(state.lake_admins) {
   directory_ = std::make_shared<const iam::Directory>(state);
   auto key = state.secrets.find("sts_key");
   if (key != state.secrets.end() && !iam::Base64Decode(key->second, &session_key_)) session_key_.clear();
@@ -38,10 +39,34 @@ Snapshot::Snapshot(const store::MetadataState& state)
   for (size_t i = 0; i < tables_.size(); i++) {
     table_index_[tables_[i].QualifiedName()] = i;
   }
+  // An all-tables grant expands to the tables its database holds in this
+  // snapshot, so a table created after the grant is covered from the next
+  // snapshot on.
+  std::map<std::string, std::vector<std::string>> tables_of;
+  for (const auto& t : tables_) tables_of[t.database].push_back(t.QualifiedName());
   for (size_t i = 0; i < grants_.size(); i++) {
     const Grant& g = grants_[i];
-    grants_by_role_[g.role][g.database + "." + g.table].push_back(i);
+    if (g.kind == ResourceKind::kDatabase || g.kind == ResourceKind::kTableWildcard) {
+      databases_by_role_[g.role].insert(g.database);
+    }
+    std::vector<std::string> covered;
+    if (g.kind == ResourceKind::kTable) {
+      covered.push_back(g.database + "." + g.table);
+    } else if (g.kind == ResourceKind::kTableWildcard) {
+      auto it = tables_of.find(g.database);
+      if (it != tables_of.end()) covered = it->second;
+    }
+    bool describes = !g.permissions.Minus(PermissionSet{Permission::kSelect}).empty();
+    for (const auto& qualified : covered) {
+      if (g.GivesSelect()) grants_by_role_[g.role][qualified].push_back(i);
+      // A grant on a data cells filter describes the filter, not the table.
+      if (describes && g.Resource() != ResourceKind::kDataCellsFilter) described_by_role_[g.role].insert(qualified);
+    }
   }
+}
+
+bool Snapshot::IsLakeAdmin(const std::string& principal) const {
+  return std::binary_search(lake_admins_.begin(), lake_admins_.end(), principal);
 }
 
 bool Snapshot::HasRole(const std::string& role) const {
@@ -114,6 +139,8 @@ Result<TableAccess> Snapshot::Resolve(const std::string& role, const std::string
       listed = &f->second->columns;
       rows = &parsed->second;
       access.sources.push_back("filter " + g.filter);
+    } else if (g.kind == ResourceKind::kTableWildcard) {
+      access.sources.push_back("all tables");
     } else {
       access.sources.push_back(scope == ColumnScope::kAll ? "table" : std::string(ColumnScopeName(scope)) + " columns");
     }
@@ -145,6 +172,25 @@ Result<TableAccess> Snapshot::Resolve(const std::string& role, const std::string
 
 std::vector<std::string> Snapshot::VisibleDatabases(const std::string& role) const {
   std::set<std::string> result;
+  if (IsLakeAdmin("role/" + role)) {
+    for (const auto& d : databases_) result.insert(d.name);
+    return {result.begin(), result.end()};
+  }
+  auto granted = databases_by_role_.find(role);
+  if (granted != databases_by_role_.end()) {
+    for (const auto& d : granted->second) {
+      if (HasDatabase(d)) result.insert(d);
+    }
+  }
+  auto described = described_by_role_.find(role);
+  if (described != described_by_role_.end()) {
+    for (const auto& qualified : described->second) {
+      auto dot = qualified.find('.');
+      if (FindTable(qualified.substr(0, dot), qualified.substr(dot + 1)) != nullptr) {
+        result.insert(qualified.substr(0, dot));
+      }
+    }
+  }
   auto role_it = grants_by_role_.find(role);
   if (role_it != grants_by_role_.end()) {
     for (const auto& [qualified, unused] : role_it->second) {
@@ -164,16 +210,25 @@ bool Snapshot::DatabaseVisible(const std::string& role, const std::string& datab
 }
 
 std::vector<std::string> Snapshot::VisibleTables(const std::string& role, const std::string& database) const {
-  std::vector<std::string> result;
-  auto role_it = grants_by_role_.find(role);
-  if (role_it == grants_by_role_.end()) return result;
-  for (const auto& [qualified, unused] : role_it->second) {
-    auto dot = qualified.find('.');
-    if (qualified.substr(0, dot) != database) continue;
-    std::string name = qualified.substr(dot + 1);
-    if (Resolve(role, database, name).ok()) result.push_back(name);
+  std::set<std::string> result;
+  bool admin = IsLakeAdmin("role/" + role);
+  auto described = described_by_role_.find(role);
+  for (const auto& t : tables_) {
+    if (t.database != database) continue;
+    if (admin || (described != described_by_role_.end() && described->second.count(t.QualifiedName()) > 0)) {
+      result.insert(t.name);
+    }
   }
-  return result;
+  auto role_it = grants_by_role_.find(role);
+  if (role_it != grants_by_role_.end()) {
+    for (const auto& [qualified, unused] : role_it->second) {
+      auto dot = qualified.find('.');
+      if (qualified.substr(0, dot) != database) continue;
+      std::string name = qualified.substr(dot + 1);
+      if (Resolve(role, database, name).ok()) result.insert(name);
+    }
+  }
+  return {result.begin(), result.end()};
 }
 
 }  // namespace weir::access

@@ -4,6 +4,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -62,11 +63,25 @@ class Snapshot {
   // error, so a denial reveals nothing about existence.
   Result<TableAccess> Resolve(const std::string& role, const std::string& database, const std::string& table) const;
 
-  // Databases in which `role` can see at least one table, sorted.
+  // Databases `role` can see, sorted: those with a table it can see, those
+  // it holds any permission on (a database grant or an all-tables grant,
+  // which implies DESCRIBE on the database, as in Lake Formation), and every
+  // database when the role is a data lake administrator.
   std::vector<std::string> VisibleDatabases(const std::string& role) const;
   bool DatabaseVisible(const std::string& role, const std::string& database) const;
-  // Tables of `database` that `role` can see, sorted.
+  // Tables of `database` that `role` can see, sorted: those it may read
+  // (Resolve succeeds), those it holds any other permission on directly or
+  // through an all-tables grant (every Lake Formation permission implies
+  // DESCRIBE), and every table when the role is a data lake administrator.
+  // A table visible without SELECT is listed (SHOW TABLES) but not
+  // readable: Resolve still denies it, and the catalog mirror, which needs
+  // its columns, leaves it out.
   std::vector<std::string> VisibleTables(const std::string& role, const std::string& database) const;
+
+  // Whether `principal` ("role/NAME" or "user/NAME") is a data lake
+  // administrator.
+  bool IsLakeAdmin(const std::string& principal) const;
+  const std::vector<std::string>& lake_admins() const { return lake_admins_; }
 
   const std::vector<iam::Role>& roles() const { return roles_; }
   const std::vector<catalog::Table>& tables() const { return tables_; }
@@ -97,8 +112,15 @@ class Snapshot {
   std::map<std::string, const DataFilter*> filter_index_;
   // "db.table" → index into tables_.
   std::map<std::string, size_t> table_index_;
-  // role → "db.table" → indexes into grants_.
+  std::vector<std::string> lake_admins_;
+  // role → "db.table" → indexes into grants_ of the grants that give SELECT
+  // on it (table grants and all-tables grants of its database).
   std::map<std::string, std::map<std::string, std::vector<size_t>>> grants_by_role_;
+  // role → "db.table" of tables it holds a non-SELECT permission on (DESCRIBE
+  // and the rest, directly or through an all-tables grant).
+  std::map<std::string, std::set<std::string>> described_by_role_;
+  // role → databases it holds a database or all-tables grant on.
+  std::map<std::string, std::set<std::string>> databases_by_role_;
 };
 
 }  // namespace weir::access

@@ -64,6 +64,10 @@ const std::vector<OperationInfo> kOperations = {
     {Operation::kRevoke, "revoke", "lakeformation:RevokePermissions", R::kTable, "revoke"},
     {Operation::kExplainAccess, "explain_access", "lakeformation:ListPermissions", R::kTable, "access explain"},
     {Operation::kListAccess, "list_access", "lakeformation:ListPermissions", R::kCatalog, "access list"},
+    {Operation::kPutDataLakeSettings, "put_data_lake_settings", "lakeformation:PutDataLakeSettings", R::kNone,
+     "lake-admin add, lake-admin remove"},
+    {Operation::kGetDataLakeSettings, "get_data_lake_settings", "lakeformation:GetDataLakeSettings", R::kNone,
+     "lake-admin list"},
 };
 
 std::string Statements(const std::vector<iam::Matched>& matched) {
@@ -132,6 +136,8 @@ std::string ResourceArn(const iam::Cluster& cluster, const Access& access) {
     case ResourceKind::kDatabase:
       return DatabaseArn(cluster, access.object);
     case ResourceKind::kTable:
+      if (access.object.empty()) return CatalogArn(cluster);
+      if (access.table.empty()) return DatabaseArn(cluster, access.object);
       return TableArn(cluster, access.object, access.table);
   }
   return "*";

@@ -96,6 +96,8 @@ enum class Operation : uint8_t {
   kRevoke,
   kExplainAccess,
   kListAccess,
+  kPutDataLakeSettings,
+  kGetDataLakeSettings,
 };
 
 struct OperationInfo {
@@ -141,7 +143,10 @@ struct Access {
   // The role, user or managed policy; the database (kDatabase, kTable).
   // Unused for the cluster, the catalog and kNone.
   std::string object;
-  std::string table;  // kTable
+  // kTable. A grant or revoke on a database (or all its tables) leaves it
+  // empty and is checked against the database's ARN; one on the catalog
+  // leaves `object` empty too and is checked against the catalog's.
+  std::string table;
   // Keys the request itself contributes (aws:RequestTag/<key>, aws:TagKeys,
   // iam:PolicyARN, elasticmapreduce:ExecutionRoleArn).
   iam::Context context;

@@ -47,18 +47,6 @@ Status CheckColumns(const catalog::Table& table, std::vector<std::string>* colum
   return Status::Ok();
 }
 
-nlohmann::json GrantDetail(const std::string& role, const std::string& db, const std::string& table,
-                           access::ColumnScope scope, const std::vector<std::string>& columns,
-                           const std::string& filter) {
-  nlohmann::json detail = {{"role", role},
-                           {"table", db + "." + table},
-                           {"permission", "SELECT"},
-                           {"columns", access::ColumnScopeName(scope)},
-                           {"column_list", columns}};
-  if (!filter.empty()) detail["filter"] = filter;
-  return detail;
-}
-
 // Reads a table's schema from its files with an unrestricted DuckDB (the
 // local administrator's own process; no user SQL reaches it).
 Result<std::vector<catalog::Column>> InferColumns(const std::vector<std::string>& files, bool hive,
@@ -222,59 +210,291 @@ Status Admin::DeleteFilter(const std::string& database, const std::string& table
 
 Status Admin::Grant(const std::string& role, const std::string& database, const std::string& table,
                     access::ColumnScope scope, std::vector<std::string> columns, const std::string& filter) {
-  return InTransaction(
-      dir_, caller_, "grant", GrantDetail(role, database, table, scope, columns, filter),
-      std::vector<Access>{{Operation::kGrant, database, table}},
-      [&](store::Transaction& txn, const store::MetadataState& state, nlohmann::json& detail) -> Status {
-        if (!HasRole(state, role)) return Status::NotFound("role " + role + " does not exist");
-        const catalog::Table* t = FindTable(state, database, table);
-        if (t == nullptr) return Status::NotFound("table " + database + "." + table + " does not exist");
-        if (!filter.empty()) {
-          if (scope != access::ColumnScope::kAll || !columns.empty()) {
-            return Status::InvalidArgument("a grant through a data filter takes its columns from the filter");
-          }
-          bool found = std::any_of(state.filters.begin(), state.filters.end(), [&](const access::DataFilter& f) {
-            return f.database == database && f.table == table && f.name == filter;
-          });
-          if (!found) {
-            return Status::NotFound("data filter " + filter + " does not exist on " + database + "." + table);
-          }
-        }
-        WEIR_RETURN_IF_ERROR(CheckColumns(*t, &columns, scope));
-        detail["column_list"] = columns;
-        access::Grant grant{0, role, database, table, scope, columns, filter};
-        for (const auto& g : state.grants) {
-          if (g.SameAs(grant)) {
-            detail["unchanged"] = true;
-            return Status::Ok();
-          }
-        }
-        return txn.AddGrant(grant).status();
-      });
+  return Grant(access::Grant{0, role, database, table, scope, std::move(columns), filter});
 }
 
 Status Admin::Revoke(const std::string& role, const std::string& database, const std::string& table,
                      access::ColumnScope scope, std::vector<std::string> columns, const std::string& filter) {
+  return Revoke(access::Grant{0, role, database, table, scope, std::move(columns), filter});
+}
+
+namespace {
+
+using access::Permission;
+using access::PermissionSet;
+using LfResource = access::ResourceKind;
+
+nlohmann::json RequestDetail(const access::Grant& g) {
+  nlohmann::json detail = {{"role", g.role},
+                           {"resource", access::ResourceKindName(g.Resource())},
+                           {"permissions", access::ToString(g.permissions)}};
+  if (!g.grantable.empty()) detail["grantable"] = access::ToString(g.grantable);
+  if (g.kind != LfResource::kCatalog) detail["database"] = g.database;
+  if (g.kind == LfResource::kTable) {
+    detail["table"] = g.database + "." + g.table;
+    detail["columns"] = access::ColumnScopeName(g.scope);
+    detail["column_list"] = g.columns;
+    if (!g.filter.empty()) detail["filter"] = g.filter;
+  }
+  return detail;
+}
+
+// The IAM side of a grant or revoke: a table's ARN, the database's for
+// database and all-tables grants, the catalog's for catalog grants.
+Access GrantAccess(Operation operation, const access::Grant& g) {
+  switch (g.kind) {
+    case LfResource::kCatalog:
+      return {operation, "", ""};
+    case LfResource::kDatabase:
+    case LfResource::kTableWildcard:
+      return {operation, g.database, ""};
+    default:
+      return {operation, g.database, g.table};
+  }
+}
+
+// Checks the shape of a request's resource and normalizes its column list.
+Status CheckResource(const store::MetadataState& state, access::Grant* g) {
+  if (!HasRole(state, g->role)) return Status::NotFound("role " + g->role + " does not exist");
+  switch (g->kind) {
+    case LfResource::kCatalog:
+      g->database.clear();
+      g->table.clear();
+      break;
+    case LfResource::kDatabase:
+    case LfResource::kTableWildcard:
+      if (!HasDatabase(state, g->database)) return Status::NotFound("database " + g->database + " does not exist");
+      g->table.clear();
+      break;
+    case LfResource::kTable: {
+      const catalog::Table* t = FindTable(state, g->database, g->table);
+      if (t == nullptr) return Status::NotFound("table " + g->database + "." + g->table + " does not exist");
+      if (!g->filter.empty()) {
+        if (g->scope != access::ColumnScope::kAll || !g->columns.empty()) {
+          return Status::InvalidArgument("a grant through a data filter takes its columns from the filter");
+        }
+        bool found = std::any_of(state.filters.begin(), state.filters.end(), [&](const access::DataFilter& f) {
+          return f.database == g->database && f.table == g->table && f.name == g->filter;
+        });
+        if (!found) {
+          return Status::NotFound("data filter " + g->filter + " does not exist on " + g->database + "." + g->table);
+        }
+      }
+      return CheckColumns(*t, &g->columns, g->scope);
+    }
+    default:
+      return Status::NotSupported(std::string("grants on a ") + access::ResourceKindName(g->kind) +
+                                  " are not supported yet");
+  }
+  if (g->scope != access::ColumnScope::kAll || !g->columns.empty() || !g->filter.empty()) {
+    return Status::InvalidArgument(std::string("a grant on a ") + access::ResourceKindName(g->kind) +
+                                   " takes no columns or filter");
+  }
+  return Status::Ok();
+}
+
+// What `held` (a grant of the grantor's role) lets it pass on for the
+// resource of `request`: its grantable permissions, expanded, when it is on
+// that resource or on something that contains it.
+PermissionSet GrantableFor(const access::Grant& held, const access::Grant& request) {
+  const LfResource want = request.Resource();
+  bool covers = false;
+  switch (want) {
+    case LfResource::kCatalog:
+      covers = held.kind == LfResource::kCatalog;
+      break;
+    case LfResource::kDatabase:
+    case LfResource::kTableWildcard:
+      covers = held.kind == want && held.database == request.database;
+      break;
+    case LfResource::kTable:
+    case LfResource::kDataCellsFilter:
+      // A filter may be applied only by who holds SELECT with grant option
+      // on all rows and columns of the table.
+      covers = held.Covers(request.database, request.table) && held.Resource() != LfResource::kDataCellsFilter &&
+               held.Resource() != LfResource::kTableWithColumns;
+      break;
+    case LfResource::kTableWithColumns: {
+      if (!held.Covers(request.database, request.table) || held.Resource() == LfResource::kDataCellsFilter) break;
+      if (held.Resource() != LfResource::kTableWithColumns) {
+        covers = true;
+      } else if (held.scope == access::ColumnScope::kInclude && request.scope == access::ColumnScope::kInclude) {
+        // The same columns or a subset of them.
+        covers =
+            std::includes(held.columns.begin(), held.columns.end(), request.columns.begin(), request.columns.end());
+      }
+      break;
+    }
+    default:
+      break;
+  }
+  if (!covers) return {};
+  return access::Expand(held.grantable, want);
+}
+
+// Lake Formation's grant-option rule for a caller that is a user.
+Status CheckGrantor(const Caller& caller, const store::MetadataState& state, const access::Grant& request,
+                    const char* verb) {
+  if (caller.local()) return Status::Ok();
+  const iam::User* user = nullptr;
+  for (const auto& u : state.users) {
+    if (u.name == *caller.user) user = &u;
+  }
+  if (user == nullptr) return Status::PermissionDenied("user " + *caller.user + " does not exist");
+  auto is_admin = [&](const std::string& principal) {
+    return std::find(state.lake_admins.begin(), state.lake_admins.end(), principal) != state.lake_admins.end();
+  };
+  if (is_admin("user/" + user->name) || is_admin("role/" + user->execution_role)) return Status::Ok();
+  PermissionSet held;
+  for (const auto& g : state.grants) {
+    if (g.role == user->execution_role) held = held | GrantableFor(g, request);
+  }
+  PermissionSet needed = request.permissions | request.grantable;
+  if (held.Contains(needed)) return Status::Ok();
+  std::string has = access::ToString(held);
+  return Status::PermissionDenied(
+      "user " + user->name + " cannot " + verb + " " + access::ToString(needed.Minus(held)) + " on " +
+      request.ResourceLabel() + ": its execution role " + user->execution_role + " holds " +
+      (has.empty() ? "no permissions" : has) + " with grant option there, and it is not a data lake administrator");
+}
+
+// Commits only a "deny" audit record for a grant-option denial, as
+// AuthorizeInTransaction does for an IAM one, and returns the denial.
+Status Deny(DataDir* dir, store::Transaction& txn, const Caller& caller, const store::MetadataState& state,
+            const std::string& action, const nlohmann::json& detail, const Status& denial) {
+  WEIR_RETURN_IF_ERROR(txn.AppendAudit(AdminRecord(caller, state, action, denial, detail)).status());
+  WEIR_RETURN_IF_ERROR(txn.Commit());
+  WEIR_RETURN_IF_ERROR(dir->audit().ExportCommitted());
+  return denial;
+}
+
+}  // namespace
+
+Status Admin::Grant(const access::Grant& request_in) {
+  access::Grant request = request_in;
   return InTransaction(
-      dir_, caller_, "revoke", GrantDetail(role, database, table, scope, columns, filter),
-      std::vector<Access>{{Operation::kRevoke, database, table}},
+      dir_, caller_, "grant", RequestDetail(request), std::vector<Access>{GrantAccess(Operation::kGrant, request)},
       [&](store::Transaction& txn, const store::MetadataState& state, nlohmann::json& detail) -> Status {
-        std::sort(columns.begin(), columns.end());
-        columns.erase(std::unique(columns.begin(), columns.end()), columns.end());
-        access::Grant wanted{0, role, database, table, scope, columns, filter};
-        bool everything = scope == access::ColumnScope::kAll && columns.empty() && filter.empty();
-        std::vector<int64_t> ids;
+        WEIR_RETURN_IF_ERROR(CheckResource(state, &request));
+        WEIR_RETURN_IF_ERROR(access::CheckValid(request.permissions, request.Resource()));
+        if (!request.permissions.Contains(request.grantable)) {
+          return Status::InvalidArgument("grantable permissions " + access::ToString(request.grantable) +
+                                         " must be among the granted permissions " +
+                                         access::ToString(request.permissions));
+        }
+        if (!request.grantable.empty() && request.Resource() == LfResource::kTableWithColumns &&
+            request.scope == access::ColumnScope::kExclude) {
+          return Status::InvalidArgument(
+              "SELECT with grant option on a column list needs an include list (--columns), not an exclude list");
+        }
+        Status grantor = CheckGrantor(caller_, state, request, "grant");
+        if (!grantor.ok()) return Deny(dir_, txn, caller_, state, "grant", detail, grantor);
+        detail["column_list"] = request.columns;
         for (const auto& g : state.grants) {
-          bool same_table = g.role == role && g.database == database && g.table == table;
-          if (same_table && (g.SameAs(wanted) || everything)) ids.push_back(g.id);
+          if (!g.SameAs(request)) continue;
+          access::Grant merged = g;
+          merged.permissions = g.permissions | request.permissions;
+          merged.grantable = g.grantable | request.grantable;
+          if (merged.permissions == g.permissions && merged.grantable == g.grantable) {
+            detail["unchanged"] = true;
+            return Status::Ok();
+          }
+          WEIR_RETURN_IF_ERROR(txn.RemoveGrant(g.id));
+          return txn.AddGrant(merged).status();
         }
-        if (ids.empty()) {
-          return Status::NotFound("role " + role + " holds no such SELECT grant on " + database + "." + table);
+        return txn.AddGrant(request).status();
+      });
+}
+
+Status Admin::Revoke(const access::Grant& request_in) {
+  access::Grant request = request_in;
+  return InTransaction(
+      dir_, caller_, "revoke", RequestDetail(request), std::vector<Access>{GrantAccess(Operation::kRevoke, request)},
+      [&](store::Transaction& txn, const store::MetadataState& state, nlohmann::json& detail) -> Status {
+        if (request.kind == LfResource::kTable) {
+          std::sort(request.columns.begin(), request.columns.end());
+          request.columns.erase(std::unique(request.columns.begin(), request.columns.end()), request.columns.end());
         }
-        for (int64_t id : ids) WEIR_RETURN_IF_ERROR(txn.RemoveGrant(id));
-        detail["revoked_grants"] = ids.size();
+        PermissionSet named = request.permissions | request.grantable;
+        if (named.empty()) return Status::InvalidArgument("no permissions given");
+        WEIR_RETURN_IF_ERROR(access::CheckValid(named, request.Resource()));
+        Status grantor = CheckGrantor(caller_, state, request, "revoke");
+        if (!grantor.ok()) return Deny(dir_, txn, caller_, state, "revoke", detail, grantor);
+        bool whole_table = request.Resource() == LfResource::kTable;
+        size_t changed = 0;
+        for (const auto& g : state.grants) {
+          bool target = g.role == request.role &&
+                        (g.SameAs(request) || (whole_table && g.kind == LfResource::kTable &&
+                                               g.database == request.database && g.table == request.table));
+          if (!target) continue;
+          access::Grant left = g;
+          left.permissions = g.permissions.Minus(request.permissions);
+          left.grantable = g.grantable.Minus(named) & left.permissions;
+          if (left.permissions == g.permissions && left.grantable == g.grantable) continue;
+          WEIR_RETURN_IF_ERROR(txn.RemoveGrant(g.id));
+          if (!left.permissions.empty()) WEIR_RETURN_IF_ERROR(txn.AddGrant(left).status());
+          changed++;
+        }
+        if (changed == 0) {
+          return Status::NotFound("role " + request.role + " holds no such " + access::ToString(named) + " grant on " +
+                                  request.ResourceLabel());
+        }
+        detail["revoked_grants"] = changed;
         return Status::Ok();
       });
+}
+
+namespace {
+
+Status CheckPrincipal(const store::MetadataState& state, const std::string& principal) {
+  if (principal.rfind("role/", 0) == 0) {
+    if (!HasRole(state, principal.substr(5)))
+      return Status::NotFound("role " + principal.substr(5) + " does not exist");
+    return Status::Ok();
+  }
+  if (principal.rfind("user/", 0) == 0) {
+    bool found = std::any_of(state.users.begin(), state.users.end(),
+                             [&](const iam::User& u) { return u.name == principal.substr(5); });
+    if (!found) return Status::NotFound("user " + principal.substr(5) + " does not exist");
+    return Status::Ok();
+  }
+  return Status::InvalidArgument("a data lake administrator is role/NAME or user/NAME, not '" + principal + "'");
+}
+
+}  // namespace
+
+Status Admin::AddLakeAdmin(const std::string& principal) {
+  return InTransaction(dir_, caller_, "add_lake_admin", {{"principal", principal}},
+                       std::vector<Access>{{Operation::kPutDataLakeSettings}},
+                       [&](store::Transaction& txn, const store::MetadataState& state, nlohmann::json& detail) {
+                         WEIR_RETURN_IF_ERROR(CheckPrincipal(state, principal));
+                         std::vector<std::string> admins = state.lake_admins;
+                         if (std::find(admins.begin(), admins.end(), principal) != admins.end()) {
+                           detail["unchanged"] = true;
+                           return Status::Ok();
+                         }
+                         admins.push_back(principal);
+                         std::sort(admins.begin(), admins.end());
+                         return txn.PutLakeAdmins(admins);
+                       });
+}
+
+Status Admin::RemoveLakeAdmin(const std::string& principal) {
+  return InTransaction(dir_, caller_, "remove_lake_admin", {{"principal", principal}},
+                       std::vector<Access>{{Operation::kPutDataLakeSettings}},
+                       [&](store::Transaction& txn, const store::MetadataState& state, nlohmann::json& detail) {
+                         std::vector<std::string> admins = state.lake_admins;
+                         auto removed = std::erase(admins, principal);
+                         if (removed == 0) {
+                           // Not validated against roles and users: a deleted one may still be listed.
+                           if (principal.rfind("role/", 0) != 0 && principal.rfind("user/", 0) != 0) {
+                             return CheckPrincipal(state, principal);
+                           }
+                           detail["unchanged"] = true;
+                           return Status::Ok();
+                         }
+                         return txn.PutLakeAdmins(admins);
+                       });
 }
 
 }  // namespace weir::admin

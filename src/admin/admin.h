@@ -117,13 +117,51 @@ class Admin {
   // list or an exclude list; or, with `filter` set, through that data cells
   // filter (scope must be kAll and columns empty). Columns must exist.
   // Granting what is already granted changes nothing and succeeds.
+  // Shorthand for Grant(access::Grant) with permissions SELECT.
   Status Grant(const std::string& role, const std::string& database, const std::string& table,
                access::ColumnScope scope, std::vector<std::string> columns, const std::string& filter = "");
-  // Revokes the grant with exactly that scope, column list and filter; with
-  // scope kAll, no columns and no filter, revokes every SELECT grant the
-  // role holds on the table. kNotFound when there is nothing to revoke.
+  // Shorthand for Revoke(access::Grant) with permissions SELECT: revokes
+  // SELECT from the grant with exactly that scope, column list and filter;
+  // with scope kAll, no columns and no filter, from every grant the role
+  // holds on the table. kNotFound when there is nothing to revoke.
   Status Revoke(const std::string& role, const std::string& database, const std::string& table,
                 access::ColumnScope scope, std::vector<std::string> columns, const std::string& filter = "");
+
+  // Lake Formation's GrantPermissions: `request.permissions` (and, with the
+  // grant option, `request.grantable`, a subset of them) to `request.role`
+  // on the request's resource (access::Grant; its id is ignored). The
+  // permissions must be valid on the resource kind (access::CheckValid:
+  // kInvalidArgument naming the permission and the kind); a grantable SELECT
+  // with an exclude list is refused (docs/lake-permissions.md). Permissions
+  // on a resource the role already holds a grant on are added to that grant;
+  // granting nothing new changes nothing and succeeds. kNotFound when the
+  // role, database, table, columns or filter is absent.
+  //
+  // Beyond the IAM action, a caller that is a user must hold every
+  // requested permission (and grant option) with grant option on the
+  // resource — through its execution role's grants on it, on the whole
+  // table for a column list or filter, on all tables of the database for a
+  // table — unless the user or its execution role is a data lake
+  // administrator; otherwise kPermissionDenied naming what is missing. The
+  // local administrator may grant anything.
+  Status Grant(const access::Grant& request);
+  // Lake Formation's RevokePermissions: removes `request.permissions` (with
+  // their grant option) and the grant option of `request.grantable` from
+  // the role's grant on the resource; a grant left without permissions is
+  // deleted. A revoke on a whole table (all columns, no filter) applies to
+  // every grant the role holds on that table (column lists and filters
+  // too). Revoking by a user needs the same grant option as granting.
+  // kNotFound when the role holds none of it.
+  Status Revoke(const access::Grant& request);
+
+  // Data lake administrators: `principal` is "role/NAME" or "user/NAME" of
+  // an existing role or user. They may grant and revoke any permission on
+  // any resource and see every database and table (DESCRIBE), but read no
+  // data without a grant. Adding one already present, or removing one
+  // absent, changes nothing and succeeds (kNotFound when the role or user
+  // does not exist, kInvalidArgument for another form).
+  Status AddLakeAdmin(const std::string& principal);
+  Status RemoveLakeAdmin(const std::string& principal);
 
  private:
   DataDir* dir_;

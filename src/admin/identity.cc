@@ -120,7 +120,9 @@ Status Admin::Bootstrap(const iam::Cluster& cluster, const std::string& admin_pa
                          admin.name = "admin";
                          admin.execution_role = kAdminRole;
                          admin.password = verifier;
-                         return txn.CreateUser(admin);
+                         WEIR_RETURN_IF_ERROR(txn.CreateUser(admin));
+                         // The bootstrap administrator is the first data lake administrator.
+                         return txn.PutLakeAdmins({"user/admin"});
                        });
 }
 

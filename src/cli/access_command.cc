@@ -59,8 +59,9 @@ constexpr const char* kListHelp = "List the tables a role can read, with its row
 
 constexpr const char* kListFooter =
     "Prints one line per table ROLE can read, sorted: how many of its columns ROLE sees, the row predicate, and\n"
-    "the columns whose cells show their value only in some rows. --json prints {\"role\", \"tables\": [...]},\n"
-    "each table as `weir access explain --json` prints it.\n"
+    "the columns whose cells show their value only in some rows; then every grant ROLE holds (catalog, database,\n"
+    "all tables, table, columns, filter) with its permissions and grantable permissions. --json prints\n"
+    "{\"role\", \"tables\": [...], \"grants\": [...]}, each table as `weir access explain --json` prints it.\n"
     "\n"
     "Exit status: 0 (also when ROLE can read nothing); 1 when ROLE does not exist; 2 on bad usage.";
 
@@ -167,10 +168,29 @@ void RunList(const GlobalOptions& options, const AccessArgs& args) {
   auto snapshot = SnapshotOrDie(options, {admin::Operation::kListAccess});
   RequireRole(*snapshot, args.role);
   auto tables = access::ListAccess(*snapshot, args.role);
+  // Every grant the role holds, on any resource, with its permissions.
+  std::vector<const access::Grant*> grants;
+  for (const auto& g : snapshot->grants()) {
+    if (g.role == args.role) grants.push_back(&g);
+  }
   if (args.json) {
-    Print(access::ListToJson(args.role, tables));
+    nlohmann::ordered_json out = access::ListToJson(args.role, tables);
+    out["grants"] = nlohmann::ordered_json::array();
+    for (const auto* g : grants) {
+      out["grants"].push_back({{"grant_id", g->id},
+                               {"resource", g->ResourceLabel()},
+                               {"permissions", access::ToString(g->permissions)},
+                               {"grantable", access::ToString(g->grantable)}});
+    }
+    Print(out);
   } else {
     std::cout << access::ListToText(args.role, tables);
+    if (!grants.empty()) std::cout << "grants:\n";
+    for (const auto* g : grants) {
+      std::cout << "  #" << g->id << "   " << g->ResourceLabel() << "   " << access::ToString(g->permissions);
+      if (!g->grantable.empty()) std::cout << " (grantable " << access::ToString(g->grantable) << ")";
+      std::cout << "\n";
+    }
   }
   Finish(Status::Ok());
 }

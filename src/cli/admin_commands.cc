@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <sstream>
+#include <tuple>
 
 #include <CLI/CLI.hpp>
 
@@ -91,6 +92,11 @@ void AddDataDirOption(CLI::App* command, GlobalOptions& options) {
 struct GrantArgs {
   std::string role;
   std::string table;
+  std::string database;
+  bool catalog = false;
+  bool all_tables = false;
+  std::string permissions;
+  std::string grantable;
   std::string columns;
   std::string exclude;
   std::string filter;
@@ -104,7 +110,21 @@ void AddColumnOptions(CLI::App* command, GrantArgs& args) {
 
 void AddGrantOptions(CLI::App* command, GrantArgs& args) {
   command->add_option("--role", args.role, "Role receiving the permission")->required();
-  command->add_option("--table", args.table, "DATABASE.TABLE")->required();
+  auto* table = command->add_option("--table", args.table, "On DATABASE.TABLE");
+  auto* database =
+      command->add_option("--database", args.database, "On a database (or, with --all-tables, on all its tables)");
+  auto* catalog = command->add_flag("--catalog", args.catalog, "On the catalog (CREATE_DATABASE)");
+  table->excludes(database)->excludes(catalog);
+  database->excludes(catalog);
+  command
+      ->add_flag("--all-tables", args.all_tables,
+                 "With --database: on every table of the database, including tables created later")
+      ->needs(database);
+  command->add_option("--permissions", args.permissions,
+                      "Comma-separated: ALL, SELECT, INSERT, DELETE, DESCRIBE, ALTER, DROP, CREATE_DATABASE, "
+                      "CREATE_TABLE (default: SELECT)");
+  command->add_option("--grantable", args.grantable,
+                      "Comma-separated permissions the role may grant on (with grant option)");
   AddColumnOptions(command, args);
   command->add_option("--filter", args.filter,
                       "Through this data cells filter of the table (rows and columns come from the filter)");
@@ -120,6 +140,44 @@ access::ColumnScope ScopeOf(const GrantArgs& args, std::vector<std::string>* col
     return access::ColumnScope::kExclude;
   }
   return access::ColumnScope::kAll;
+}
+
+// The request --table / --database [--all-tables] / --catalog describe;
+// exits on a usage error. On revoke, --grantable alone revokes only the
+// grant option.
+access::Grant RequestOf(const GrantArgs& args, bool revoke) {
+  access::Grant g;
+  g.role = args.role;
+  int targets = !args.table.empty() + !args.database.empty() + args.catalog;
+  if (targets != 1) Finish(Status::InvalidArgument("give one of --table, --database or --catalog"));
+  bool has_columns = !args.columns.empty() || !args.exclude.empty() || !args.filter.empty();
+  if (!args.table.empty()) {
+    std::tie(g.database, g.table) = SplitTable(args.table);
+    g.scope = ScopeOf(args, &g.columns);
+    g.filter = args.filter;
+  } else {
+    if (has_columns) Finish(Status::InvalidArgument("--columns, --exclude-columns and --filter need --table"));
+    if (args.catalog) {
+      g.kind = access::ResourceKind::kCatalog;
+    } else {
+      g.database = args.database;
+      g.kind = args.all_tables ? access::ResourceKind::kTableWildcard : access::ResourceKind::kDatabase;
+    }
+  }
+  g.permissions = {};
+  if (!args.permissions.empty()) {
+    auto parsed = access::ParsePermissions(args.permissions);
+    if (!parsed.ok()) Finish(parsed.status());
+    g.permissions = *parsed;
+  } else if (!revoke || args.grantable.empty()) {
+    g.permissions = {access::Permission::kSelect};
+  }
+  if (!args.grantable.empty()) {
+    auto parsed = access::ParsePermissions(args.grantable);
+    if (!parsed.ok()) Finish(parsed.status());
+    g.grantable = *parsed;
+  }
+  return g;
 }
 
 }  // namespace
@@ -253,28 +311,62 @@ void AddAdminCommands(CLI::App& app, GlobalOptions& options) {
   // grant / revoke
   static GrantArgs grant_args;
   auto* grant = app.add_subcommand(
-      "grant", "Grant SELECT on a table to a role: all columns, only --columns, or all but --exclude-columns");
+      "grant",
+      "Grant Lake Formation permissions to a role on a table (all columns, only --columns, all but "
+      "--exclude-columns, or through a --filter), a database, all tables of a database, or the catalog");
+  grant->footer(
+      "Examples:\n"
+      "  weir grant --role R --table db.t                       SELECT on all columns\n"
+      "  weir grant --role R --table db.t --permissions SELECT,DESCRIBE --grantable SELECT\n"
+      "  weir grant --role R --database db --permissions CREATE_TABLE,DESCRIBE\n"
+      "  weir grant --role R --database db --all-tables         SELECT on every table, also later ones\n"
+      "  weir grant --role R --catalog --permissions CREATE_DATABASE\n"
+      "Which permissions each resource takes: docs/lake-permissions.md.");
   AddGrantOptions(grant, grant_args);
   AddDataDirOption(grant, options);
   grant->callback([&options] {
-    auto [db, name] = SplitTable(grant_args.table);
-    std::vector<std::string> columns;
-    auto scope = ScopeOf(grant_args, &columns);
+    access::Grant request = RequestOf(grant_args, false);
     auto dir = OpenOrDie(options);
-    Done(dir, AdminOrDie(options, dir).Grant(grant_args.role, db, name, scope, columns, grant_args.filter));
+    Done(dir, AdminOrDie(options, dir).Grant(request));
   });
   auto* revoke = app.add_subcommand(
       "revoke",
-      "Revoke a SELECT grant: the one with the same --columns / --exclude-columns, or without them every SELECT "
-      "grant the role holds on the table");
+      "Revoke permissions (default SELECT) from a role's grant on the same resource; on a whole --table, from "
+      "every grant the role holds on the table. --grantable alone revokes only the grant option");
   AddGrantOptions(revoke, grant_args);
   AddDataDirOption(revoke, options);
   revoke->callback([&options] {
-    auto [db, name] = SplitTable(grant_args.table);
-    std::vector<std::string> columns;
-    auto scope = ScopeOf(grant_args, &columns);
+    access::Grant request = RequestOf(grant_args, true);
     auto dir = OpenOrDie(options);
-    Done(dir, AdminOrDie(options, dir).Revoke(grant_args.role, db, name, scope, columns, grant_args.filter));
+    Done(dir, AdminOrDie(options, dir).Revoke(request));
+  });
+
+  // data lake administrators
+  auto* lake_admin =
+      app.add_subcommand("lake-admin",
+                         "Data lake administrators: may grant anything and see every table, read nothing ungranted")
+          ->require_subcommand(1);
+  static std::string admin_principal;
+  for (const char* verb : {"add", "remove"}) {
+    bool add = std::string(verb) == "add";
+    auto* command = lake_admin->add_subcommand(
+        verb, add ? "Make a role or a user a data lake administrator" : "Remove a data lake administrator");
+    command->add_option("principal", admin_principal, "role/NAME or user/NAME")->required();
+    AddDataDirOption(command, options);
+    command->callback([&options, add] {
+      auto dir = OpenOrDie(options);
+      auto verbs = AdminOrDie(options, dir);
+      Done(dir, add ? verbs.AddLakeAdmin(admin_principal) : verbs.RemoveLakeAdmin(admin_principal));
+    });
+  }
+  auto* lake_admin_list =
+      lake_admin->add_subcommand("list", "List data lake administrators, one role/NAME or user/NAME a line");
+  AddDataDirOption(lake_admin_list, options);
+  lake_admin_list->callback([&options] {
+    auto dir = OpenOrDie(options);
+    CheckOrDie(options, dir, {admin::Operation::kGetDataLakeSettings});
+    for (const auto& p : dir->snapshot()->lake_admins()) std::cout << p << "\n";
+    Done(dir, Status::Ok());
   });
 
   // data cells filters

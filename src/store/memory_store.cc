@@ -138,6 +138,12 @@ class MemoryTransaction final : public Transaction {
     return Status::Ok();
   }
 
+  Status PutLakeAdmins(const std::vector<std::string>& principals) override {
+    WEIR_RETURN_IF_ERROR(CheckOpen());
+    state_.metadata.lake_admins = principals;
+    return Status::Ok();
+  }
+
   Status DeleteRole(const std::string& name) override {
     WEIR_RETURN_IF_ERROR(CheckOpen());
     if (std::any_of(state_.metadata.users.begin(), state_.metadata.users.end(),
@@ -175,6 +181,10 @@ class MemoryTransaction final : public Transaction {
       return Status::FailedPrecondition("database '" + name + "' still holds tables");
     }
     databases.erase(it);
+    std::erase_if(state_.metadata.grants, [&](const access::Grant& g) {
+      return g.database == name &&
+             (g.kind == access::ResourceKind::kDatabase || g.kind == access::ResourceKind::kTableWildcard);
+    });
     return Status::Ok();
   }
 
@@ -197,8 +207,9 @@ class MemoryTransaction final : public Transaction {
                            [&](const catalog::Table& t) { return t.database == database && t.name == name; });
     if (it == tables.end()) return Status::NotFound("table '" + database + "." + name + "' does not exist");
     tables.erase(it);
-    std::erase_if(state_.metadata.grants,
-                  [&](const access::Grant& g) { return g.database == database && g.table == name; });
+    std::erase_if(state_.metadata.grants, [&](const access::Grant& g) {
+      return g.kind == access::ResourceKind::kTable && g.database == database && g.table == name;
+    });
     std::erase_if(state_.metadata.filters,
                   [&](const access::DataFilter& f) { return f.database == database && f.table == name; });
     return Status::Ok();
@@ -243,18 +254,27 @@ class MemoryTransaction final : public Transaction {
     if (std::none_of(roles.begin(), roles.end(), [&](const iam::Role& r) { return r.name == grant.role; })) {
       return Status::NotFound("role '" + grant.role + "' does not exist");
     }
+    bool on_table = grant.kind == access::ResourceKind::kTable;
+    if ((grant.kind == access::ResourceKind::kDatabase || grant.kind == access::ResourceKind::kTableWildcard) &&
+        !HasDatabase(grant.database)) {
+      return Status::NotFound("database '" + grant.database + "' does not exist");
+    }
     const auto& tables = state_.metadata.tables;
-    if (std::none_of(tables.begin(), tables.end(),
-                     [&](const catalog::Table& t) { return t.database == grant.database && t.name == grant.table; })) {
+    if (on_table && std::none_of(tables.begin(), tables.end(), [&](const catalog::Table& t) {
+          return t.database == grant.database && t.name == grant.table;
+        })) {
       return Status::NotFound("table '" + grant.database + "." + grant.table + "' does not exist");
     }
     const auto& filters = state_.metadata.filters;
-    if (!grant.filter.empty() && std::none_of(filters.begin(), filters.end(), [&](const access::DataFilter& f) {
+    if (on_table && !grant.filter.empty() &&
+        std::none_of(filters.begin(), filters.end(), [&](const access::DataFilter& f) {
           return f.database == grant.database && f.table == grant.table && f.name == grant.filter;
         })) {
       return Status::NotFound("data filter '" + grant.filter + "' does not exist");
     }
     access::Grant stored = grant;
+    if (!on_table) stored.table.clear();
+    if (grant.kind == access::ResourceKind::kCatalog) stored.database.clear();
     stored.id = state_.next_grant_id++;
     // Ids only grow, so appending keeps the list sorted by id.
     state_.metadata.grants.push_back(std::move(stored));

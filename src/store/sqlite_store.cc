@@ -132,6 +132,33 @@ CREATE TABLE settings (
   value TEXT NOT NULL
 );
 )sql",
+    // 4: Lake Formation permissions: a grant is on a catalog, a database,
+    // every table of a database or a table, and carries permissions and
+    // grantable permissions. Existing grants become SELECT on their table.
+    R"sql(
+-- kind: catalog | database | table_wildcard | table. table_name is NULL
+-- unless kind is table (so the foreign key to tables applies only then).
+-- permissions, grantable: comma-separated names ("SELECT,DESCRIBE"), '' = none.
+CREATE TABLE grants_v4 (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  role TEXT NOT NULL REFERENCES roles (name) ON DELETE CASCADE,
+  kind TEXT NOT NULL,
+  "database" TEXT NOT NULL,
+  table_name TEXT,
+  scope TEXT NOT NULL,
+  columns TEXT NOT NULL,
+  filter_name TEXT NOT NULL DEFAULT '',
+  permissions TEXT NOT NULL,
+  grantable TEXT NOT NULL,
+  FOREIGN KEY ("database", table_name) REFERENCES tables ("database", name) ON DELETE CASCADE
+);
+INSERT INTO grants_v4 (id, role, kind, "database", table_name, scope, columns, filter_name, permissions, grantable)
+  SELECT id, role, 'table', "database", table_name, scope, columns, filter_name, 'SELECT', '' FROM grants;
+DROP TABLE grants;
+ALTER TABLE grants_v4 RENAME TO grants;
+CREATE INDEX grants_by_role ON grants (role);
+CREATE INDEX grants_by_table ON grants ("database", table_name);
+)sql",
 };
 
 constexpr int64_t kSchemaVersion = static_cast<int64_t>(std::size(kMigrations));
@@ -287,6 +314,37 @@ Result<std::vector<std::string>> NamesFromJson(const std::string& text) {
   return names;
 }
 
+const char* GrantKindName(access::ResourceKind kind) {
+  switch (kind) {
+    case access::ResourceKind::kCatalog:
+      return "catalog";
+    case access::ResourceKind::kDatabase:
+      return "database";
+    case access::ResourceKind::kTableWildcard:
+      return "table_wildcard";
+    default:
+      return "table";
+  }
+}
+
+bool ParseGrantKind(const std::string& text, access::ResourceKind* out) {
+  for (auto kind : {access::ResourceKind::kCatalog, access::ResourceKind::kDatabase,
+                    access::ResourceKind::kTableWildcard, access::ResourceKind::kTable}) {
+    if (text == GrantKindName(kind)) {
+      *out = kind;
+      return true;
+    }
+  }
+  return false;
+}
+
+Result<access::PermissionSet> PermissionsFromText(const std::string& text, int64_t grant_id) {
+  if (text.empty()) return access::PermissionSet();
+  auto parsed = access::ParsePermissions(text);
+  if (!parsed.ok()) return Corrupt("grant " + std::to_string(grant_id) + ": " + parsed.status().message());
+  return parsed;
+}
+
 // ---- Reads shared by the store and its transactions ----
 
 // Reads the whole state. The caller provides the transaction that makes the
@@ -344,6 +402,8 @@ Result<MetadataState> LoadState(sqlite3* db) {
         if (doc.is_discarded() || !iam::FromJson(doc, &state.cluster)) return Corrupt("the cluster record is bad");
       } else if (key.rfind("secret:", 0) == 0) {
         state.secrets[key.substr(7)] = stmt.Text(1);
+      } else if (key == "lake_admins") {
+        WEIR_ASSIGN_OR_RETURN(state.lake_admins, NamesFromJson(stmt.Text(1)));
       }
     }
   }
@@ -379,7 +439,8 @@ Result<MetadataState> LoadState(sqlite3* db) {
     WEIR_ASSIGN_OR_RETURN(
         Statement stmt,
         Statement::Prepare(
-            db, R"(SELECT id, role, "database", table_name, scope, columns, filter_name FROM grants ORDER BY id)"));
+            db, R"(SELECT id, role, "database", table_name, scope, columns, filter_name, kind, permissions, grantable
+                   FROM grants ORDER BY id)"));
     while (true) {
       WEIR_ASSIGN_OR_RETURN(bool row, stmt.Step());
       if (!row) break;
@@ -393,6 +454,11 @@ Result<MetadataState> LoadState(sqlite3* db) {
       }
       WEIR_ASSIGN_OR_RETURN(grant.columns, NamesFromJson(stmt.Text(5)));
       grant.filter = stmt.Text(6);
+      if (!ParseGrantKind(stmt.Text(7), &grant.kind)) {
+        return Corrupt("grant " + std::to_string(grant.id) + " has unknown kind '" + stmt.Text(7) + "'");
+      }
+      WEIR_ASSIGN_OR_RETURN(grant.permissions, PermissionsFromText(stmt.Text(8), grant.id));
+      WEIR_ASSIGN_OR_RETURN(grant.grantable, PermissionsFromText(stmt.Text(9), grant.id));
       state.grants.push_back(std::move(grant));
     }
   }
@@ -639,6 +705,15 @@ class SqliteTransaction final : public Transaction {
     return stmt.Run();
   }
 
+  Status PutLakeAdmins(const std::vector<std::string>& principals) override {
+    WEIR_RETURN_IF_ERROR(CheckOpen());
+    WEIR_ASSIGN_OR_RETURN(
+        Statement stmt,
+        Statement::Prepare(db_, "INSERT OR REPLACE INTO settings (key, value) VALUES ('lake_admins', ?)"));
+    WEIR_RETURN_IF_ERROR(stmt.Bind(NamesToJson(principals)));
+    return stmt.Run();
+  }
+
   Status DeleteByName(const char* sql, const std::string& name, const char* kind) {
     WEIR_RETURN_IF_ERROR(CheckOpen());
     WEIR_ASSIGN_OR_RETURN(Statement stmt, Statement::Prepare(db_, sql));
@@ -672,7 +747,13 @@ class SqliteTransaction final : public Transaction {
     }
     WEIR_RETURN_IF_ERROR(status);
     if (sqlite3_changes(db_) == 0) return Status::NotFound("database '" + name + "' does not exist");
-    return Status::Ok();
+    // Database and all-tables grants have no foreign key to the database.
+    WEIR_ASSIGN_OR_RETURN(
+        Statement grants,
+        Statement::Prepare(db_,
+                           R"(DELETE FROM grants WHERE "database" = ? AND kind IN ('database', 'table_wildcard'))"));
+    WEIR_RETURN_IF_ERROR(grants.Bind(name));
+    return grants.Run();
   }
 
   Status CreateTable(const catalog::Table& table) override {
@@ -707,13 +788,20 @@ class SqliteTransaction final : public Transaction {
   Result<int64_t> AddGrant(const access::Grant& grant) override {
     WEIR_RETURN_IF_ERROR(CheckOpen());
     // Checked first only to say which side is missing; the foreign keys
-    // enforce it regardless.
+    // enforce it regardless for roles and tables.
     WEIR_ASSIGN_OR_RETURN(bool role_exists, Exists("SELECT 1 FROM roles WHERE name = ?", grant.role));
     if (!role_exists) return Status::NotFound("role '" + grant.role + "' does not exist");
-    WEIR_ASSIGN_OR_RETURN(bool table_exists, Exists(R"(SELECT 1 FROM tables WHERE "database" = ? AND name = ?)",
-                                                    grant.database, grant.table));
-    if (!table_exists) return Status::NotFound("table '" + grant.database + "." + grant.table + "' does not exist");
-    if (!grant.filter.empty()) {
+    bool on_table = grant.kind == access::ResourceKind::kTable;
+    if (grant.kind == access::ResourceKind::kDatabase || grant.kind == access::ResourceKind::kTableWildcard) {
+      WEIR_ASSIGN_OR_RETURN(bool db_exists, Exists("SELECT 1 FROM databases WHERE name = ?", grant.database));
+      if (!db_exists) return Status::NotFound("database '" + grant.database + "' does not exist");
+    }
+    if (on_table) {
+      WEIR_ASSIGN_OR_RETURN(bool table_exists, Exists(R"(SELECT 1 FROM tables WHERE "database" = ? AND name = ?)",
+                                                      grant.database, grant.table));
+      if (!table_exists) return Status::NotFound("table '" + grant.database + "." + grant.table + "' does not exist");
+    }
+    if (on_table && !grant.filter.empty()) {
       WEIR_ASSIGN_OR_RETURN(bool filter_exists,
                             Exists(R"(SELECT 1 FROM data_filters WHERE "database" = ? AND table_name = ? AND name = ?)",
                                    grant.database, grant.table, grant.filter));
@@ -721,11 +809,15 @@ class SqliteTransaction final : public Transaction {
     }
 
     WEIR_ASSIGN_OR_RETURN(Statement stmt,
-                          Statement::Prepare(db_, R"(INSERT INTO grants (role, "database", table_name, scope, columns,
-                                                     filter_name) VALUES (?, ?, ?, ?, ?, ?))"));
-    WEIR_RETURN_IF_ERROR(stmt.Bind(grant.role, grant.database, grant.table,
+                          Statement::Prepare(db_, R"(INSERT INTO grants (role, kind, "database", table_name, scope,
+                                                     columns, filter_name, permissions, grantable)
+                                                     VALUES (?, ?, ?, NULLIF(?, ''), ?, ?, ?, ?, ?))"));
+    WEIR_RETURN_IF_ERROR(stmt.Bind(grant.role, std::string(GrantKindName(grant.kind)),
+                                   grant.kind == access::ResourceKind::kCatalog ? std::string() : grant.database,
+                                   on_table ? grant.table : std::string(),
                                    std::string(access::ColumnScopeName(grant.scope)), NamesToJson(grant.columns),
-                                   grant.filter));
+                                   grant.filter, access::ToString(grant.permissions),
+                                   access::ToString(grant.grantable)));
     Status status = stmt.Run();
     if (stmt.rc() == SQLITE_CONSTRAINT_FOREIGNKEY) {
       return Status::NotFound("role or table of the grant does not exist");

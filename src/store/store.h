@@ -27,6 +27,8 @@ struct MetadataState {
   std::vector<iam::ManagedPolicy> policies;    // sorted by name
   iam::Cluster cluster;                        // defaults until PutCluster
   std::map<std::string, std::string> secrets;  // server-side secrets by name (e.g. "sts_key")
+  // Data lake administrators: user and role names, sorted, unique.
+  std::vector<std::string> lake_admins;
 };
 
 // A write transaction. Every change and its audit record go through one of
@@ -64,9 +66,13 @@ class Transaction {
   virtual Status PutCluster(const iam::Cluster& cluster) = 0;
   // Stores (replaces) a server-side secret.
   virtual Status PutSecret(const std::string& name, const std::string& value) = 0;
+  // Replaces the list of data lake administrators (user or role names;
+  // callers sort and validate them).
+  virtual Status PutLakeAdmins(const std::vector<std::string>& principals) = 0;
   // kAlreadyExists when present.
   virtual Status CreateDatabase(const catalog::Database& database) = 0;
   // kNotFound when absent; kFailedPrecondition when it still holds tables.
+  // Also deletes the grants on the database and on all its tables.
   virtual Status DeleteDatabase(const std::string& name) = 0;
   // kNotFound when the database is absent; kAlreadyExists when the table is present.
   virtual Status CreateTable(const catalog::Table& table) = 0;
@@ -78,7 +84,8 @@ class Transaction {
   // kNotFound when absent. Also deletes the grants on the filter.
   virtual Status DeleteFilter(const std::string& database, const std::string& table, const std::string& name) = 0;
   // Stores `grant` (its id is ignored) and returns the new id. kNotFound when
-  // the role, the table or the named filter is absent.
+  // the role, the database (database and all-tables grants), the table or
+  // the named filter (table grants) is absent. Callers validate permissions.
   virtual Result<int64_t> AddGrant(const access::Grant& grant) = 0;
   // kNotFound when no grant has that id.
   virtual Status RemoveGrant(int64_t id) = 0;

@@ -491,32 +491,36 @@ TEST(Explain, JsonDescribesGrantsColumnsAndHiddenColumns) {
     "table": "tpc.item",
     "row_predicate": "all rows",
     "rows_granted_by": [
-      {"grant_id": 2, "kind": "table", "columns": "exclude [i_category, i_supplier]", "row_filter": "all rows"}
+      {"grant_id": 2, "kind": "table", "permissions": "SELECT", "grantable": "",
+       "columns": "exclude [i_category, i_supplier]", "row_filter": "all rows"}
     ],
     "columns": [
       {"name": "i_item_id", "type": "BIGINT", "visible": true, "cell_condition": "always", "granted_by": [
-        {"grant_id": 1, "kind": "data_cells_filter", "filter": "electronics", "columns": "exclude [i_supplier]",
-         "row_filter": "(\"i_category\" = 'Electronics')"},
-        {"grant_id": 2, "kind": "table", "columns": "exclude [i_category, i_supplier]", "row_filter": "all rows"}
+        {"grant_id": 1, "kind": "data_cells_filter", "filter": "electronics", "permissions": "SELECT", "grantable": "",
+         "columns": "exclude [i_supplier]", "row_filter": "(\"i_category\" = 'Electronics')"},
+        {"grant_id": 2, "kind": "table", "permissions": "SELECT", "grantable": "",
+         "columns": "exclude [i_category, i_supplier]", "row_filter": "all rows"}
       ]},
       {"name": "i_category", "type": "VARCHAR", "visible": true,
        "cell_condition": "(\"i_category\" = 'Electronics')", "granted_by": [
-        {"grant_id": 1, "kind": "data_cells_filter", "filter": "electronics", "columns": "exclude [i_supplier]",
-         "row_filter": "(\"i_category\" = 'Electronics')"}
+        {"grant_id": 1, "kind": "data_cells_filter", "filter": "electronics", "permissions": "SELECT", "grantable": "",
+         "columns": "exclude [i_supplier]", "row_filter": "(\"i_category\" = 'Electronics')"}
       ]},
       {"name": "i_price", "type": "BIGINT", "visible": true, "cell_condition": "always", "granted_by": [
-        {"grant_id": 1, "kind": "data_cells_filter", "filter": "electronics", "columns": "exclude [i_supplier]",
-         "row_filter": "(\"i_category\" = 'Electronics')"},
-        {"grant_id": 2, "kind": "table", "columns": "exclude [i_category, i_supplier]", "row_filter": "all rows"}
+        {"grant_id": 1, "kind": "data_cells_filter", "filter": "electronics", "permissions": "SELECT", "grantable": "",
+         "columns": "exclude [i_supplier]", "row_filter": "(\"i_category\" = 'Electronics')"},
+        {"grant_id": 2, "kind": "table", "permissions": "SELECT", "grantable": "",
+         "columns": "exclude [i_category, i_supplier]", "row_filter": "all rows"}
       ]},
       {"name": "i_supplier", "visible": false}
     ],
     "grants": [
-      {"grant_id": 1, "kind": "data_cells_filter", "filter": "electronics", "columns": "exclude [i_supplier]",
-       "row_filter": "(\"i_category\" = 'Electronics')"},
-      {"grant_id": 2, "kind": "table", "columns": "exclude [i_category, i_supplier]", "row_filter": "all rows"},
-      {"grant_id": 3, "kind": "data_cells_filter", "filter": "broken", "columns": "all",
-       "row_filter": "i_category = = 'x'", "ignored": "IGNORED"}
+      {"grant_id": 1, "kind": "data_cells_filter", "filter": "electronics", "permissions": "SELECT", "grantable": "",
+       "columns": "exclude [i_supplier]", "row_filter": "(\"i_category\" = 'Electronics')"},
+      {"grant_id": 2, "kind": "table", "permissions": "SELECT", "grantable": "",
+       "columns": "exclude [i_category, i_supplier]", "row_filter": "all rows"},
+      {"grant_id": 3, "kind": "data_cells_filter", "filter": "broken", "permissions": "SELECT", "grantable": "",
+       "columns": "all", "row_filter": "i_category = = 'x'", "ignored": "IGNORED"}
     ]
   })json");
   auto json = ToJson(*e);
@@ -532,18 +536,19 @@ TEST(Explain, TextIsAligned) {
   Snapshot snapshot = SnapshotWith({ViaFilter("electronics"), Direct(ColumnScope::kInclude, {"i_item_id"})});
   auto e = ExplainTable(snapshot, "r", "tpc", "item");
   ASSERT_TRUE(e.ok()) << e.status().ToString();
-  EXPECT_EQ(ToText(*e),
-            "tpc.item as role r\n"
-            "  rows:     all rows   [table include [i_item_id]]\n"
-            "  columns:\n"
-            "    i_item_id    BIGINT    always                           [filter electronics, table include "
-            "[i_item_id]]\n"
-            "    i_category   VARCHAR   (\"i_category\" = 'Electronics')   [filter electronics]\n"
-            "    i_price      BIGINT    (\"i_category\" = 'Electronics')   [filter electronics]\n"
-            "  hidden:   i_supplier\n"
-            "  grants:\n"
-            "    #1   filter electronics   columns exclude [i_supplier]   rows (\"i_category\" = 'Electronics')\n"
-            "    #2   table                columns include [i_item_id]    rows all rows\n");
+  EXPECT_EQ(
+      ToText(*e),
+      "tpc.item as role r\n"
+      "  rows:     all rows   [table include [i_item_id]]\n"
+      "  columns:\n"
+      "    i_item_id    BIGINT    always                           [filter electronics, table include "
+      "[i_item_id]]\n"
+      "    i_category   VARCHAR   (\"i_category\" = 'Electronics')   [filter electronics]\n"
+      "    i_price      BIGINT    (\"i_category\" = 'Electronics')   [filter electronics]\n"
+      "  hidden:   i_supplier\n"
+      "  grants:\n"
+      "    #1   filter electronics   SELECT   columns exclude [i_supplier]   rows (\"i_category\" = 'Electronics')\n"
+      "    #2   table                SELECT   columns include [i_item_id]    rows all rows\n");
 }
 
 TEST(Explain, TextWithNothingHidden) {
@@ -565,7 +570,8 @@ TEST(Explain, OneColumn) {
                 "   [filter electronics, filter books]\n"
                 "  cells:    (\"i_category\" = 'Electronics')\n"
                 "  granted by:\n"
-                "    #1   filter electronics   columns exclude [i_supplier]   rows (\"i_category\" = 'Electronics')\n");
+                "    #1   filter electronics   SELECT   columns exclude [i_supplier]   rows (\"i_category\" = "
+                "'Electronics')\n");
   const ColumnExplanation* supplier = e->FindColumn("I_SUPPLIER");
   ASSERT_NE(supplier, nullptr);
   EXPECT_FALSE(supplier->visible);

@@ -136,6 +136,9 @@ class World {
       Must(local.RegisterTable("db", "t", "db/t", catalog::TableFormat::kCsv, true).status());
       Must(local.CreateFilter("db", "t", "f", "", access::ColumnScope::kAll, {}));
       Must(local.Grant("team-a", "db", "t", access::ColumnScope::kAll, {}));
+      // Lake Formation's grant option is checked beyond IAM; as a data lake
+      // administrator david may grant anything IAM lets him.
+      Must(local.AddLakeAdmin("user/david"));
     }  // closes the directory: copies are taken from a quiet store
     return !t->key_id.empty();
   }
@@ -262,6 +265,8 @@ std::vector<Case> Cases() {
          return a.Check({O::kExplainAccess, "db", "t"});
        }},
       {O::kListAccess, kCatalogArn, [](Admin& a, World&) { return a.Check({O::kListAccess}); }},
+      {O::kPutDataLakeSettings, "*", [](Admin& a, World&) { return a.AddLakeAdmin("role/team-b"); }},
+      {O::kGetDataLakeSettings, "*", [](Admin& a, World&) { return a.Check({O::kGetDataLakeSettings}); }},
   };
 }
 

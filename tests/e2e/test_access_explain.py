@@ -47,14 +47,14 @@ def test_explain_shows_rows_columns_hidden_and_grants(lake):
     ]
     assert lines[6] == "  hidden:   i_supplier"
     assert lines[7] == "  grants:"
-    assert lines[8].split() == ["#1", "filter", "electronics", "columns", "exclude", "[i_supplier]", "rows",
+    assert lines[8].split() == ["#1", "filter", "electronics", "SELECT", "columns", "exclude", "[i_supplier]", "rows",
                                 *ELECTRONICS.split()]
 
 
 def test_explain_json_describes_every_column_and_grant(lake):
     doc = explain_json(lake, "electronics", "tpc.item")
-    grant = {"grant_id": 1, "kind": "data_cells_filter", "filter": "electronics", "columns": "exclude [i_supplier]",
-             "row_filter": ELECTRONICS}
+    grant = {"grant_id": 1, "kind": "data_cells_filter", "filter": "electronics", "permissions": "SELECT",
+             "grantable": "", "columns": "exclude [i_supplier]", "row_filter": ELECTRONICS}
     assert doc == {
         "role": "electronics",
         "table": "tpc.item",
@@ -196,6 +196,9 @@ def test_list_every_readable_table(lake):
         "role electronics can read 2 tables",
         "  hr.people   1 of 3 columns   rows all rows",
         f"  tpc.item    3 of 4 columns   rows {ELECTRONICS}",
+        "grants:",
+        "  #1   filter electronics on tpc.item   SELECT",
+        "  #2   table hr.people columns [id]   SELECT",
     ]
     doc = json.loads(lake.admin("access", "list", "--role", "electronics", "--json").stdout)
     assert doc["role"] == "electronics"
@@ -208,7 +211,7 @@ def test_list_for_a_role_without_access_and_a_missing_role(lake):
     proc = lake.admin("access", "list", "--role", "nobody")
     assert proc.stdout == "role nobody can read no tables\n"
     assert json.loads(lake.admin("access", "list", "--role", "nobody", "--json").stdout) == {
-        "role": "nobody", "tables": []}
+        "role": "nobody", "tables": [], "grants": []}
     proc = lake.admin("access", "list", "--role", "ghost", check=False)
     assert proc.returncode == 1 and "role ghost does not exist" in error_line(proc)
 

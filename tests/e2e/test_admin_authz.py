@@ -135,6 +135,11 @@ def test_lake_permissions_are_authorized_on_the_table(sample_lake):
     subprocess.run([str(WEIR), "user", "create", "sam", "--execution-role", "steward-role", "--password-env", "PW",
                     "--data-dir", str(weir.data_dir)], env=dict(os.environ, PW="sam-pw"), check=True,
                    capture_output=True)
+    # IAM allows the action; Lake Formation's grant option is needed too.
+    grant = run_as(weir, "sam", "sam-pw", "grant", "--role", "analyst", "--table", "shop.customers",
+                   "--exclude-columns", "email")
+    assert grant.returncode == 1 and "holds no permissions with grant option" in grant.stderr
+    weir.admin("grant", "--role", "steward-role", "--table", "shop.customers", "--grantable", "SELECT")
     grant = run_as(weir, "sam", "sam-pw", "grant", "--role", "analyst", "--table", "shop.customers",
                    "--exclude-columns", "email")
     assert grant.returncode == 0, grant.stderr

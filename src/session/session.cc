@@ -211,6 +211,7 @@ Status Session::Execute(const std::string& sql, const std::function<Status(State
   for (const auto& statement : statements) {
     Status syntax = CheckSyntax(statement.text);
     if (!syntax.ok()) {
+      FailTransaction();
       Record(sql, syntax, 0, 0, {}, {});
       return syntax;
     }
@@ -525,6 +526,7 @@ Result<StatementResult> Session::Use(const std::string& target, const access::Sn
     return Status::UndefinedDatabase("database " + database + " does not exist");
   }
   current_database_ = database;
+  if (block_) block_->local_restore.erase("search_path");  // a plain change outlives SET LOCAL
   return StatementResult("USE", nullptr);
 }
 

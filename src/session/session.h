@@ -236,7 +236,9 @@ class Session {
   // A transaction block: the state to restore on ROLLBACK, and savepoints.
   std::unique_ptr<BlockState> block_;
   bool failed_ = false;
-  std::map<std::string, std::unique_ptr<Cursor>> cursors_;
+  // Shared with the FETCH results reading them, so CLOSE while a result is
+  // still being read cannot leave it dangling.
+  std::map<std::string, std::shared_ptr<Cursor>> cursors_;  // erase through DropCursor
   std::unique_ptr<engine::CatalogConnection> catalog_;
   std::string parse_cache_text_;
   std::unique_ptr<duckdb::SQLStatement> parse_cache_;

@@ -21,14 +21,18 @@ namespace weir::session {
 // statements can run while it is open) and the rows not fetched yet.
 struct Session::Cursor {
   std::unique_ptr<engine::Connection> connection;
+  std::unique_ptr<engine::CatalogConnection> catalog;  // for a query over catalog relations
+  bool created_in_block = false;                       // removed when that block rolls back, even WITH HOLD
   std::unique_ptr<ResultSet> rows;
   std::unique_ptr<duckdb::DataChunk> pending;  // fetched from `rows`, not yet returned
   size_t pending_offset = 0;
   bool with_hold = false;
   bool done = false;
+  bool closed = false;  // CLOSEd (or dropped) while a FETCH result still reads it
 
   // Up to `limit` rows (0 = all remaining) as a chunk; nullptr at the end.
   Result<std::unique_ptr<duckdb::DataChunk>> Take(size_t limit) {
+    if (closed) return Status(StatusCode::kInvalidCursor, "the cursor was closed while its rows were being read");
     while (!done && (!pending || pending_offset >= pending->size())) {
       WEIR_ASSIGN_OR_RETURN(pending, rows->Next());
       pending_offset = 0;
@@ -85,6 +89,7 @@ struct Session::BlockState {
     std::map<std::string, std::string> settings;
     std::string role;
     std::string database;
+    std::vector<std::string> cursors;  // open at that point
   };
   Saved begin;
   std::vector<std::pair<std::string, Saved>> savepoints;

@@ -161,6 +161,7 @@ Result<StatementResult> Session::Set(const std::string& name, const std::string&
   if (key == "session_authorization") {
     return Status::PermissionDenied("SET SESSION AUTHORIZATION is not allowed: connect as the user instead");
   }
+  if (!local && block_) block_->local_restore.erase(key == "schema" ? "search_path" : key);
   if (key == "search_path" || key == "schema") {
     // The first entry naming a lake database becomes the current database;
     // PostgreSQL's defaults ("$user", public, pg_catalog) name none.
@@ -178,6 +179,7 @@ Result<StatementResult> Session::Set(const std::string& name, const std::string&
       chosen = token.text;
       break;
     }
+    if (local && !block_) return Tag("SET");  // PostgreSQL: no effect outside a block
     if (local && block_ && !block_->local_restore.count("search_path")) {
       block_->local_restore["search_path"] = current_database_;
     }
@@ -235,6 +237,7 @@ Status Session::SwitchRole(const std::string& role) {
   WEIR_ASSIGN_OR_RETURN(auto connection, context_.engine->Connect(role));
   // Cursors were opened with the old role's rights: they go with it.
   std::lock_guard<std::mutex> lock(interrupt_mu_);
+  for (auto& entry : cursors_) entry.second->closed = true;
   cursors_.clear();
   catalog_.reset();  // the mirror shows what the role sees
   connection_ = std::move(connection);
@@ -266,11 +269,22 @@ void Session::EndBlock(bool commit) {
   block_.reset();
   failed_ = false;
   CloseCursors(/*only_without_hold=*/true);
+  for (auto it = cursors_.begin(); it != cursors_.end();) {
+    // PostgreSQL: a WITH HOLD cursor whose creating transaction aborts is removed.
+    if (!commit && it->second->created_in_block) {
+      it->second->closed = true;
+      it = cursors_.erase(it);
+    } else {
+      it->second->created_in_block = false;
+      ++it;
+    }
+  }
 }
 
 void Session::CloseCursors(bool only_without_hold) {
   for (auto it = cursors_.begin(); it != cursors_.end();) {
     if (!only_without_hold || !it->second->with_hold) {
+      it->second->closed = true;
       it = cursors_.erase(it);
     } else {
       ++it;
@@ -280,7 +294,11 @@ void Session::CloseCursors(bool only_without_hold) {
 
 Result<StatementResult> Session::Transaction(const std::vector<Token>& words) {
   const std::string& verb = words[0].text;
-  auto saved = [&] { return BlockState::Saved{settings_, identity_.role, current_database_}; };
+  auto saved = [&] {
+    BlockState::Saved state{settings_, identity_.role, current_database_, {}};
+    for (auto& [name, cursor] : cursors_) state.cursors.push_back(name);
+    return state;
+  };
   if (verb == "begin" || verb == "start") {
     if (verb == "start" && (words.size() < 2 || !IsWord(words[1], "transaction"))) {
       return Status::SyntaxError("syntax error at or near \"start\"");
@@ -317,6 +335,15 @@ Result<StatementResult> Session::Transaction(const std::vector<Token>& words) {
     settings_ = state.settings;
     current_database_ = state.database;
     WEIR_RETURN_IF_ERROR(SwitchRole(state.role));
+    // Cursors opened after the savepoint close with it.
+    for (auto c = cursors_.begin(); c != cursors_.end();) {
+      if (std::find(state.cursors.begin(), state.cursors.end(), c->first) == state.cursors.end()) {
+        c->second->closed = true;
+        c = cursors_.erase(c);
+      } else {
+        ++c;
+      }
+    }
     failed_ = false;
     return Tag("ROLLBACK");
   }
@@ -371,15 +398,23 @@ Result<StatementResult> Session::Declare(const std::string& text) {
   }
   if (cursors_.count(name)) return Status(StatusCode::kDuplicateObject, "cursor \"" + name + "\" already exists");
   std::string query = text.substr(tokens[i + 1].offset);
-  WEIR_ASSIGN_OR_RETURN(auto parsed, engine::ParseSql(query));
+  WEIR_ASSIGN_OR_RETURN(auto parsed, engine::ParseSql(NormalizeCatalogSyntax(query)));
   if (parsed.size() != 1 || parsed[0]->type != duckdb::StatementType::SELECT_STATEMENT) {
     return Status::SyntaxError("DECLARE CURSOR needs a SELECT query");
   }
-  auto cursor = std::make_unique<Cursor>();
-  WEIR_ASSIGN_OR_RETURN(cursor->connection, context_.engine->Connect(identity_.role));
+  auto cursor = std::make_shared<Cursor>();
   engine::ReadSet reads;
   auto snapshot = context_.snapshot();
-  auto stream = cursor->connection->Run(std::move(parsed[0]), *snapshot, current_database_, &reads);
+  WEIR_ASSIGN_OR_RETURN(Reads reads_kind, Classify(*parsed[0]));
+  Result<std::unique_ptr<engine::RowStream>> stream = Status::Internal("unreachable");
+  if (reads_kind == Reads::kCatalog) {
+    // psql with FETCH_COUNT wraps catalog queries in cursors too.
+    WEIR_ASSIGN_OR_RETURN(cursor->catalog, context_.engine->ConnectCatalog(identity_.role, *snapshot));
+    stream = cursor->catalog->Run(std::move(parsed[0]), nullptr);
+  } else {
+    WEIR_ASSIGN_OR_RETURN(cursor->connection, context_.engine->Connect(identity_.role));
+    stream = cursor->connection->Run(std::move(parsed[0]), *snapshot, current_database_, &reads);
+  }
   if (!stream.ok()) return stream.status();
   class StreamRows : public ResultSet {
    public:
@@ -393,6 +428,7 @@ Result<StatementResult> Session::Declare(const std::string& text) {
   };
   cursor->rows = std::make_unique<StreamRows>(std::move(stream).value());
   cursor->with_hold = with_hold;
+  cursor->created_in_block = block_ != nullptr;
   cursors_[name] = std::move(cursor);
   return Tag("DECLARE CURSOR");
 }
@@ -438,7 +474,7 @@ Result<StatementResult> Session::Fetch(const std::vector<Token>& tokens, bool mo
   if (it == cursors_.end()) {
     return Status(StatusCode::kInvalidCursor, "cursor \"" + tokens[i].text + "\" does not exist");
   }
-  Cursor* cursor = it->second.get();
+  std::shared_ptr<Cursor> cursor = it->second;
   if (!all && count == 0) return Status::NotSupported("FETCH 0 (re-read the current row) is not supported");
   if (move) {
     size_t moved = 0;
@@ -449,7 +485,7 @@ Result<StatementResult> Session::Fetch(const std::vector<Token>& tokens, bool mo
     }
     return Tag("MOVE " + std::to_string(moved));
   }
-  auto take = [cursor](size_t limit) { return cursor->Take(limit); };
+  auto take = [cursor](size_t limit) { return cursor->Take(limit); };  // keeps the cursor alive
   return StatementResult(
       "FETCH", std::make_unique<CursorRows>(take, cursor->rows->names(), cursor->rows->types(), all ? 0 : count));
 }
@@ -466,10 +502,14 @@ std::optional<StatementShape> Session::CursorShape(const std::string& name) cons
 
 Result<StatementResult> Session::CloseCursor(const std::string& name) {
   if (name == "all") {
+    for (auto& entry : cursors_) entry.second->closed = true;
     cursors_.clear();
     return Tag("CLOSE CURSOR");
   }
-  if (cursors_.erase(name) == 0) return Status(StatusCode::kInvalidCursor, "cursor \"" + name + "\" does not exist");
+  auto it = cursors_.find(name);
+  if (it == cursors_.end()) return Status(StatusCode::kInvalidCursor, "cursor \"" + name + "\" does not exist");
+  it->second->closed = true;
+  cursors_.erase(it);
   return Tag("CLOSE CURSOR");
 }
 
@@ -497,7 +537,7 @@ std::optional<Result<StatementResult>> Session::RunSessionStatement(const std::s
     if (at(i, "session") && at(i + 1, "characteristics")) return Tag("SET");
     if (at(i, "transaction")) return Tag("SET");  // isolation levels and access modes: nothing to change
     if (at(i, "session") && at(i + 1, "authorization")) return Set("session_authorization", "", false);
-    if (at(i, "role")) {
+    if (at(i, "role") && !at(i + 1, "to") && !(i + 1 < tokens.size() && IsSymbol(tokens[i + 1], "="))) {
       if (i + 2 != tokens.size() || !IsName(tokens[i + 1])) return Status::SyntaxError("SET ROLE needs one role name");
       if (local) return Status::NotSupported("SET LOCAL ROLE is not supported: use SET ROLE inside the block");
       WEIR_RETURN_IF_ERROR(SwitchRoleChecked(tokens[i + 1].text));
@@ -595,6 +635,7 @@ std::optional<Result<StatementResult>> Session::RunSessionStatement(const std::s
       for (const auto& def : SettingDefinitions()) {
         if (!def.read_only) settings_[def.key] = def.default_value;
       }
+      for (auto& entry : cursors_) entry.second->closed = true;
       cursors_.clear();
       StatementResult result = Tag("DISCARD ALL");
       result.deallocate = "";

@@ -79,7 +79,10 @@ Result<int64_t> ParseMilliseconds(const std::string& text) {
   std::string v = Lower(Trim(text));
   size_t digits = 0;
   while (digits < v.size() && (std::isdigit(static_cast<unsigned char>(v[digits])) || v[digits] == '.')) digits++;
-  if (digits == 0 || digits > 15) return Status::InvalidArgument("invalid duration: " + text);
+  size_t dots = std::count(v.begin(), v.begin() + static_cast<long>(digits), '.');
+  if (digits == 0 || digits > 15 || dots > 1 || digits == dots) {
+    return Status::InvalidArgument("invalid duration: " + text);
+  }
   double number = std::strtod(v.substr(0, digits).c_str(), nullptr);
   std::string unit = Trim(v.substr(digits));
   double scale = 1;

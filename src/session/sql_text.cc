@@ -47,8 +47,86 @@ size_t SkipQuoted(std::string_view s, size_t i, std::string* value) {
     i++;
     while (i < n) {
       if (escapes && s[i] == '\\' && i + 1 < n) {
-        if (value) value->push_back(s[i + 1]);
+        // E'' escapes: \b \f \n \r \t, \ooo octal, \xhh hex; any other
+        // character stands for itself (\uXXXX is left as the letter u).
+        char e = s[i + 1];
         i += 2;
+        if (!value) continue;
+        switch (e) {
+          case 'b':
+            value->push_back('\b');
+            break;
+          case 'f':
+            value->push_back('\f');
+            break;
+          case 'n':
+            value->push_back('\n');
+            break;
+          case 'r':
+            value->push_back('\r');
+            break;
+          case 't':
+            value->push_back('\t');
+            break;
+          case 'x': {
+            int digits = 0, code = 0;
+            while (digits < 2 && i < n && std::isxdigit(static_cast<unsigned char>(s[i]))) {
+              code = code * 16 +
+                     (std::isdigit(static_cast<unsigned char>(s[i])) ? s[i] - '0' : (std::tolower(s[i]) - 'a' + 10));
+              i++;
+              digits++;
+            }
+            if (digits == 0) {
+              value->push_back('x');
+            } else {
+              value->push_back(static_cast<char>(code));
+            }
+            break;
+          }
+          case 'u':
+          case 'U': {
+            // \uXXXX, \UXXXXXXXX: a code point, written as UTF-8.
+            int want = e == 'u' ? 4 : 8, digits = 0;
+            uint32_t cp = 0;
+            while (digits < want && i < n && std::isxdigit(static_cast<unsigned char>(s[i]))) {
+              cp = cp * 16 + static_cast<uint32_t>(std::isdigit(static_cast<unsigned char>(s[i]))
+                                                       ? s[i] - '0'
+                                                       : std::tolower(s[i]) - 'a' + 10);
+              i++;
+              digits++;
+            }
+            if (digits != want || cp > 0x10FFFF) {
+              value->push_back(e);
+            } else if (cp < 0x80) {
+              value->push_back(static_cast<char>(cp));
+            } else if (cp < 0x800) {
+              value->push_back(static_cast<char>(0xC0 | (cp >> 6)));
+              value->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+            } else if (cp < 0x10000) {
+              value->push_back(static_cast<char>(0xE0 | (cp >> 12)));
+              value->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+              value->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+            } else {
+              value->push_back(static_cast<char>(0xF0 | (cp >> 18)));
+              value->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+              value->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+              value->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+            }
+            break;
+          }
+          default:
+            if (e >= '0' && e <= '7') {
+              int code = e - '0', digits = 1;
+              while (digits < 3 && i < n && s[i] >= '0' && s[i] <= '7') {
+                code = code * 8 + (s[i] - '0');
+                i++;
+                digits++;
+              }
+              value->push_back(static_cast<char>(code));
+            } else {
+              value->push_back(e);
+            }
+        }
         continue;
       }
       if (s[i] == quote) {
@@ -181,10 +259,20 @@ std::string NormalizeCatalogSyntax(const std::string& sql) {
   }
   ReplaceAll(&out, "COLLATE pg_catalog.default", "");
   ReplaceAll(&out, "::pg_catalog.", "::");
-  ReplaceAll(&out, "::regtype", "::VARCHAR");
-  ReplaceAll(&out, "::regclass", "::VARCHAR");
-  ReplaceAll(&out, "::regnamespace", "::VARCHAR");
-  ReplaceAll(&out, "::regproc", "::VARCHAR");
+  // PostgreSQL's object-identifier types, whole names only.
+  for (const char* type : {"::regprocedure", "::regproc", "::regtype", "::regclass", "::regnamespace"}) {
+    size_t at = 0;
+    std::string_view name(type);
+    while ((at = out.find(name, at)) != std::string::npos) {
+      size_t end = at + name.size();
+      if (end < out.size() && (std::isalnum(static_cast<unsigned char>(out[end])) || out[end] == '_')) {
+        at = end;
+        continue;
+      }
+      out.replace(at, name.size(), "::VARCHAR");
+      at += 9;
+    }
+  }
   // psql's \d reads a set-returning function's alias as its column.
   ReplaceAll(&out, "generate_series(0, pg_catalog.array_upper(pr.prattrs::int2[], 1)) s,",
              "generate_series(0, array_upper(pr.prattrs::int2[], 1)) s(s),");

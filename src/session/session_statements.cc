@@ -632,6 +632,9 @@ std::optional<Result<StatementResult>> Session::RunSessionStatement(const std::s
       if (block_) {
         return Status(StatusCode::kNoActiveTransaction, "DISCARD ALL cannot run inside a transaction block");
       }
+      // As PostgreSQL's DISCARD ALL includes SET SESSION AUTHORIZATION
+      // DEFAULT: a pooler's reset must not hand this role to the next client.
+      WEIR_RETURN_IF_ERROR(SwitchRole(initial_role_));
       for (const auto& def : SettingDefinitions()) {
         if (!def.read_only) settings_[def.key] = def.default_value;
       }

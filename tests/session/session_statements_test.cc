@@ -1342,9 +1342,6 @@ TEST_F(SessionStatementsTest, DiscardAllResetsSettingsAndClosesCursors) {
 }
 
 TEST_F(SessionStatementsTest, DiscardAllReturnsToTheConnectTimeRole) {
-  GTEST_SKIP() << "known bug: DISCARD ALL (PostgreSQL: includes SET SESSION AUTHORIZATION DEFAULT, which ends "
-                  "SET ROLE) keeps the role chosen with SET ROLE; a pooler's reset query leaks it to the next "
-                  "client";
   auto session = Open("analyst");
   ASSERT_NE(session, nullptr);
   Ok(*session, "SET ROLE auditor; DISCARD ALL");

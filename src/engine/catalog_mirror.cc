@@ -5,6 +5,7 @@
 #include "duckdb.hpp"
 #include "duckdb/main/client_config.hpp"
 #include "duckdb/main/client_context.hpp"
+#include "engine/duckdb_support.h"
 #include "engine/engine.h"
 #include "engine/parse_gate.h"
 
@@ -173,17 +174,12 @@ Result<std::unique_ptr<RowStream>> CatalogConnection::Run(std::unique_ptr<duckdb
                                                           const std::vector<duckdb::Value>* parameters) {
   WEIR_RETURN_IF_ERROR(GateCatalogStatement(*statement));
   try {
-    duckdb::case_insensitive_map_t<duckdb::BoundParameterData> values;
-    if (parameters != nullptr) {
-      for (size_t i = 0; i < parameters->size(); i++) {
-        values[std::to_string(i + 1)] = duckdb::BoundParameterData((*parameters)[i]);
-      }
-    }
+    auto values = BindParameters(parameters);
     auto pending =
         connection_->context->PendingQuery(duckdb::unique_ptr<duckdb::SQLStatement>(statement.release()), values, true);
-    if (pending->HasError()) return Status::InvalidArgument(pending->GetError());
+    if (pending->HasError()) return StatusFromErrorData(pending->GetErrorObject());
     auto result = pending->Execute();
-    if (result->HasError()) return Status::InvalidArgument(result->GetError());
+    if (result->HasError()) return StatusFromErrorData(result->GetErrorObject());
     return std::make_unique<RowStream>(std::unique_ptr<duckdb::QueryResult>(result.release()));
   } catch (...) {
     return StatusFromCurrentException();
@@ -194,20 +190,8 @@ Result<StatementShape> CatalogConnection::Describe(std::unique_ptr<duckdb::SQLSt
   WEIR_RETURN_IF_ERROR(GateCatalogStatement(*statement));
   try {
     auto prepared = connection_->context->Prepare(duckdb::unique_ptr<duckdb::SQLStatement>(statement.release()));
-    if (prepared->HasError()) return Status::InvalidArgument(prepared->GetError());
-    StatementShape shape;
-    shape.names.assign(prepared->GetNames().begin(), prepared->GetNames().end());
-    shape.types.assign(prepared->GetTypes().begin(), prepared->GetTypes().end());
-    auto expected = prepared->GetExpectedParameterTypes();
-    shape.parameter_types.assign(prepared->named_param_map.size(), duckdb::LogicalType::VARCHAR);
-    for (auto& [name, index] : prepared->named_param_map) {
-      auto type = expected.find(name);
-      if (index >= 1 && index <= shape.parameter_types.size() && type != expected.end() &&
-          type->second.id() != duckdb::LogicalTypeId::UNKNOWN) {
-        shape.parameter_types[index - 1] = type->second;
-      }
-    }
-    return shape;
+    if (prepared->HasError()) return StatusFromErrorData(prepared->error);
+    return ShapeOf(*prepared);
   } catch (...) {
     return StatusFromCurrentException();
   }
@@ -235,12 +219,9 @@ Result<std::unique_ptr<CatalogConnection>> Engine::ConnectCatalog(const std::str
   }
   if (!db) {
     try {
+      // Hardened like a role instance, and allowed no directory at all.
       duckdb::DBConfig config;
-      config.options.autoload_known_extensions = false;
-      config.options.autoinstall_known_extensions = false;
-      config.options.allow_community_extensions = false;
-      config.options.allow_unsigned_extensions = false;
-      config.SetOptionByName("allow_persistent_secrets", duckdb::Value::BOOLEAN(false));
+      Harden(&config);
       config.options.maximum_memory = 64LL << 20;
       config.options.maximum_threads = 1;
       config.options.temporary_directory = "";
@@ -282,9 +263,7 @@ Result<std::unique_ptr<CatalogConnection>> Engine::ConnectCatalog(const std::str
         }
       }
       for (const char* sql : kCompatibilityMacros) WEIR_RETURN_IF_ERROR(Exec(setup, sql));
-      for (const char* sql : {"SET enable_external_access=false", "SET lock_configuration=true"}) {
-        WEIR_RETURN_IF_ERROR(Exec(setup, sql));
-      }
+      WEIR_RETURN_IF_ERROR(LockDown(*db));
     } catch (...) {
       return StatusFromCurrentException();
     }

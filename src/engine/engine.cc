@@ -11,6 +11,7 @@
 #include "duckdb/parser/parser.hpp"
 #include "duckdb/storage/buffer/buffer_pool.hpp"
 #include "duckdb/storage/buffer_manager.hpp"
+#include "engine/duckdb_support.h"
 #include "engine/parse_gate.h"
 #include "engine/secure_scan.h"
 #include "engine/session_state.h"
@@ -54,15 +55,59 @@ StatusCode CodeFor(const duckdb::ErrorData& error) {
   }
 }
 
-Status FromErrorData(const duckdb::ErrorData& error) { return {CodeFor(error), error.RawMessage()}; }
-
 }  // namespace
+
+Status StatusFromErrorData(const duckdb::ErrorData& error) { return {CodeFor(error), error.RawMessage()}; }
+
+duckdb::case_insensitive_map_t<duckdb::BoundParameterData> BindParameters(
+    const std::vector<duckdb::Value>* parameters) {
+  duckdb::case_insensitive_map_t<duckdb::BoundParameterData> values;
+  if (parameters == nullptr) return values;
+  for (size_t i = 0; i < parameters->size(); i++) {
+    values[std::to_string(i + 1)] = duckdb::BoundParameterData((*parameters)[i]);
+  }
+  return values;
+}
+
+StatementShape ShapeOf(duckdb::PreparedStatement& prepared) {
+  StatementShape shape;
+  shape.names.assign(prepared.GetNames().begin(), prepared.GetNames().end());
+  shape.types.assign(prepared.GetTypes().begin(), prepared.GetTypes().end());
+  auto expected = prepared.GetExpectedParameterTypes();
+  shape.parameter_types.assign(prepared.named_param_map.size(), duckdb::LogicalType::VARCHAR);
+  for (auto& [name, index] : prepared.named_param_map) {
+    auto type = expected.find(name);
+    if (index >= 1 && index <= shape.parameter_types.size() && type != expected.end() &&
+        type->second.id() != duckdb::LogicalTypeId::UNKNOWN && type->second.id() != duckdb::LogicalTypeId::ANY) {
+      shape.parameter_types[index - 1] = type->second;
+    }
+  }
+  return shape;
+}
+
+void Harden(duckdb::DBConfig* config) {
+  config->options.autoload_known_extensions = false;
+  config->options.autoinstall_known_extensions = false;
+  config->options.allow_community_extensions = false;
+  config->options.allow_unsigned_extensions = false;
+  config->SetOptionByName("allow_persistent_secrets", duckdb::Value::BOOLEAN(false));
+  config->SetOptionByName("enable_external_file_cache", duckdb::Value::BOOLEAN(false));
+}
+
+Status LockDown(duckdb::DuckDB& db) {
+  duckdb::Connection setup(db);
+  for (const char* sql : {"SET enable_external_access=false", "SET lock_configuration=true"}) {
+    auto result = setup.Query(sql);
+    if (result->HasError()) return StatusFromErrorData(result->GetErrorObject());
+  }
+  return Status::Ok();
+}
 
 Status StatusFromCurrentException() {
   try {
     throw;
   } catch (std::exception& ex) {
-    return FromErrorData(duckdb::ErrorData(ex));
+    return StatusFromErrorData(duckdb::ErrorData(ex));
   } catch (...) {
     return Status::Internal("unknown error");
   }
@@ -91,7 +136,7 @@ const std::vector<duckdb::LogicalType>& RowStream::types() const { return result
 Result<std::unique_ptr<duckdb::DataChunk>> RowStream::Next() {
   try {
     auto chunk = result_->Fetch();
-    if (result_->HasError()) return FromErrorData(result_->GetErrorObject());
+    if (result_->HasError()) return StatusFromErrorData(result_->GetErrorObject());
     return std::unique_ptr<duckdb::DataChunk>(chunk.release());
   } catch (...) {
     return StatusFromCurrentException();
@@ -159,20 +204,8 @@ Result<StatementShape> Connection::Describe(std::unique_ptr<duckdb::SQLStatement
   try {
     auto prepared = connection_->context->Prepare(duckdb::unique_ptr<duckdb::SQLStatement>(statement.release()));
     state_->Disarm();
-    if (prepared->HasError()) return FromErrorData(prepared->error);
-    StatementShape shape;
-    shape.names.assign(prepared->GetNames().begin(), prepared->GetNames().end());
-    shape.types.assign(prepared->GetTypes().begin(), prepared->GetTypes().end());
-    auto expected = prepared->GetExpectedParameterTypes();
-    shape.parameter_types.assign(prepared->named_param_map.size(), duckdb::LogicalType::VARCHAR);
-    for (auto& [name, index] : prepared->named_param_map) {
-      auto type = expected.find(name);
-      if (index >= 1 && index <= shape.parameter_types.size() && type != expected.end() &&
-          type->second.id() != duckdb::LogicalTypeId::UNKNOWN && type->second.id() != duckdb::LogicalTypeId::ANY) {
-        shape.parameter_types[index - 1] = type->second;
-      }
-    }
-    return shape;
+    if (prepared->HasError()) return StatusFromErrorData(prepared->error);
+    return ShapeOf(*prepared);
   } catch (...) {
     state_->Disarm();
     return StatusFromCurrentException();
@@ -190,19 +223,14 @@ Result<std::unique_ptr<RowStream>> Connection::Run(std::unique_ptr<duckdb::SQLSt
     reads->columns.assign(state_->columns_read().begin(), state_->columns_read().end());
   };
   try {
-    duckdb::case_insensitive_map_t<duckdb::BoundParameterData> values;
-    if (parameters != nullptr) {
-      for (size_t i = 0; i < parameters->size(); i++) {
-        values[std::to_string(i + 1)] = duckdb::BoundParameterData((*parameters)[i]);
-      }
-    }
+    auto values = BindParameters(parameters);
     auto pending =
         connection_->context->PendingQuery(duckdb::unique_ptr<duckdb::SQLStatement>(statement.release()), values, true);
     collect_reads();
     state_->Disarm();
-    if (pending->HasError()) return FromErrorData(pending->GetErrorObject());
+    if (pending->HasError()) return StatusFromErrorData(pending->GetErrorObject());
     auto result = pending->Execute();
-    if (result->HasError()) return FromErrorData(result->GetErrorObject());
+    if (result->HasError()) return StatusFromErrorData(result->GetErrorObject());
     return std::make_unique<RowStream>(std::unique_ptr<duckdb::QueryResult>(result.release()));
   } catch (...) {
     state_->Disarm();
@@ -234,12 +262,7 @@ Result<std::shared_ptr<duckdb::DuckDB>> Engine::Instance(const std::string& role
   if (it != instances_.end()) return it->second;
   try {
     duckdb::DBConfig config;
-    config.options.autoload_known_extensions = false;
-    config.options.autoinstall_known_extensions = false;
-    config.options.allow_community_extensions = false;
-    config.options.allow_unsigned_extensions = false;
-    config.SetOptionByName("allow_persistent_secrets", duckdb::Value::BOOLEAN(false));
-    config.SetOptionByName("enable_external_file_cache", duckdb::Value::BOOLEAN(false));
+    Harden(&config);
     // A private spill directory per role: DuckDB allow-lists it for its own
     // instance only.
     std::string temp = options_.temp_root + "/role-" + role;
@@ -255,11 +278,7 @@ Result<std::shared_ptr<duckdb::DuckDB>> Engine::Instance(const std::string& role
     auto& live = duckdb::DBConfig::GetConfig(instance);
     live.replacement_scans.clear();
     live.AddAllowedDirectory(options_.lake_root + "/");
-    duckdb::Connection setup(*db);
-    for (const char* sql : {"SET enable_external_access=false", "SET lock_configuration=true"}) {
-      auto result = setup.Query(sql);
-      if (result->HasError()) return FromErrorData(result->GetErrorObject());
-    }
+    WEIR_RETURN_IF_ERROR(LockDown(*db));
     instances_[role] = db;
     RebalanceMemory();
     return db;

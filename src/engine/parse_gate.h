@@ -21,6 +21,8 @@ using TableResolver =
 // Resolver answers that are not scan ids, for the catalog mirror (which
 // holds no data): leave the reference as written, or drop its schema so it
 // binds to the session's own temporary table of that name.
+// A resolver that only ever answers kKeepReference leaves the statement
+// unchanged (a read-only walk).
 inline constexpr int64_t kKeepReference = -1;
 inline constexpr int64_t kSessionTableReference = -2;
 

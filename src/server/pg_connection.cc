@@ -280,7 +280,7 @@ Status PgConnection::Flush() {
   return status;
 }
 
-Result<char> PgConnection::ReadMessage(std::string* body, bool idle_wait) {
+Result<char> PgConnection::ReadMessage(std::string* body, bool idle_wait, int32_t max_body) {
   if (idle_wait && in_pos_ >= in_.size() && stream_->Buffered() == 0) {
     WEIR_RETURN_IF_ERROR(Flush());
     // Wait for the client, the idle timeout or the server's shutdown.
@@ -303,7 +303,7 @@ Result<char> PgConnection::ReadMessage(std::string* body, bool idle_wait) {
   char header[5];
   WEIR_RETURN_IF_ERROR(ReadExact(header, 5));
   auto length = static_cast<int32_t>(ReadUint32(header + 1));
-  Status valid = pgwire::CheckMessageLength(length);
+  Status valid = pgwire::CheckMessageLength(length, max_body);
   if (!valid.ok()) return Status::ProtocolViolation("invalid message length " + std::to_string(length));
   body->resize(static_cast<size_t>(length) - 4);
   WEIR_RETURN_IF_ERROR(ReadExact(body->data(), body->size()));
@@ -520,7 +520,9 @@ Status PgConnection::Authenticate(const std::string& user, std::string* user_nam
   };
   auto read_password_message = [&](std::string* body) -> Status {
     WEIR_RETURN_IF_ERROR(Flush());
-    auto type = ReadMessage(body, false);
+    // PostgreSQL's PG_MAX_AUTH_TOKEN_LENGTH: authentication messages are small.
+    constexpr int32_t kMaxAuthenticationMessage = 65535;
+    auto type = ReadMessage(body, false, kMaxAuthenticationMessage);
     if (!type.ok()) return type.status();
     if (*type != 'p') return Status::ProtocolViolation("expected a password message");
     return Status::Ok();

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "pgwire/protocol.h"
 
 namespace duckdb {
 class DataChunk;
@@ -66,7 +67,9 @@ class PgConnection {
   Status Serve();
 
   // Messages.
-  Result<char> ReadMessage(std::string* body, bool idle_wait);
+  // `max_body`: the largest body accepted (small until authenticated, so an
+  // anonymous client cannot make the server allocate much).
+  Result<char> ReadMessage(std::string* body, bool idle_wait, int32_t max_body = pgwire::kMaxMessageLength);
   Status ReadExact(char* out, size_t size);
   Status Flush();
   Status SimpleQuery(const std::string& sql);

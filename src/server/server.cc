@@ -9,11 +9,11 @@
 #include <chrono>
 #include <cstring>
 #include <filesystem>
-#include <random>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <openssl/rand.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 
@@ -181,7 +181,6 @@ void Server::Watchdog() {
 }
 
 void Server::Run() {
-  std::mt19937 random(std::random_device{}());
   int64_t last_busy = NowMs();
   while (!shutting_down_.load()) {
     struct pollfd fds[2] = {{listen_fd_, POLLIN, 0}, {shutdown_pipe_[0], POLLIN, 0}};
@@ -211,7 +210,13 @@ void Server::Run() {
     }
     std::string peer = std::string(host) + ":" + std::to_string(peer_port);
     int32_t pid = next_pid_.fetch_add(1);
-    auto secret = static_cast<int32_t>(random());
+    // The cancel key must not be predictable from the keys other clients
+    // were sent (a Mersenne Twister's can be): draw it from the CSPRNG.
+    int32_t secret = 0;
+    if (RAND_bytes(reinterpret_cast<unsigned char*>(&secret), sizeof(secret)) != 1) {
+      ::close(fd);
+      continue;
+    }
     active_++;
     last_busy = NowMs();
     std::thread([this, fd, peer, pid, secret] {

@@ -23,51 +23,6 @@ namespace weir::session {
 
 namespace {
 
-// A small materialized result of VARCHAR columns (listings Weir answers itself).
-class TextResultSet : public ResultSet {
- public:
-  TextResultSet(std::vector<std::string> names, std::vector<std::vector<std::string>> rows)
-      : names_(std::move(names)), types_(names_.size(), duckdb::LogicalType::VARCHAR), rows_(std::move(rows)) {}
-
-  const std::vector<std::string>& names() const override { return names_; }
-  const std::vector<duckdb::LogicalType>& types() const override { return types_; }
-  Result<std::unique_ptr<duckdb::DataChunk>> Next() override {
-    if (next_ >= rows_.size()) return std::unique_ptr<duckdb::DataChunk>();
-    auto chunk = std::make_unique<duckdb::DataChunk>();
-    chunk->Initialize(duckdb::Allocator::DefaultAllocator(),
-                      duckdb::vector<duckdb::LogicalType>(types_.begin(), types_.end()));
-    size_t count = std::min<size_t>(rows_.size() - next_, STANDARD_VECTOR_SIZE);
-    for (size_t r = 0; r < count; r++) {
-      for (size_t c = 0; c < names_.size(); c++) chunk->SetValue(c, r, duckdb::Value(rows_[next_ + r][c]));
-    }
-    chunk->SetCardinality(count);
-    next_ += count;
-    return chunk;
-  }
-
- private:
-  std::vector<std::string> names_;
-  std::vector<duckdb::LogicalType> types_;
-  std::vector<std::vector<std::string>> rows_;
-  size_t next_ = 0;
-};
-
-// The engine's stream.
-class EngineResultSet : public ResultSet {
- public:
-  explicit EngineResultSet(std::unique_ptr<engine::RowStream> stream) : stream_(std::move(stream)) {}
-  const std::vector<std::string>& names() const override { return stream_->names(); }
-  const std::vector<duckdb::LogicalType>& types() const override { return stream_->types(); }
-  Result<std::unique_ptr<duckdb::DataChunk>> Next() override { return stream_->Next(); }
-
- private:
-  std::unique_ptr<engine::RowStream> stream_;
-};
-
-StatementResult Rows(std::string tag, std::vector<std::string> names, std::vector<std::vector<std::string>> rows) {
-  return StatementResult(std::move(tag), std::make_unique<TextResultSet>(std::move(names), std::move(rows)));
-}
-
 // "tpc", "\"tpc\"" → tpc. A dotted name ("db.schema") is returned as is.
 std::string Unquote(const std::string& name) {
   if (name.size() >= 2 && name.front() == '"' && name.back() == '"') {
@@ -93,8 +48,6 @@ const char* DecisionFor(const Status& status) {
       return "error";
   }
 }
-
-bool IsWord(const Token& t, const char* word) { return t.kind == TokenKind::kWord && t.text == word; }
 
 }  // namespace
 
@@ -260,11 +213,8 @@ Status Session::CheckSyntax(const std::string& sql) {
   if (statements.size() > 1) return Status::SyntaxError("cannot insert multiple commands into a prepared statement");
   if (statements.empty()) return Status::Ok();
   auto words = Tokenize(statements[0].text, 1);
-  static const char* kOwn[] = {"begin",   "start", "commit", "end",     "rollback", "abort",      "savepoint",
-                               "release", "set",   "reset",  "show",    "discard",  "declare",    "fetch",
-                               "move",    "close", "copy",   "prepare", "execute",  "deallocate", "listen"};
-  for (const char* word : kOwn) {
-    if (IsWord(words[0], word)) return Status::Ok();
+  if (words[0].kind == TokenKind::kWord && (IsSessionVerb(words[0].text) || words[0].text == "copy")) {
+    return Status::Ok();
   }
   return Parse(statements[0].text).status();
 }
@@ -288,46 +238,37 @@ Result<StatementShape> Session::Describe(const std::string& sql) {
   StatementShape shape;
   if (statements.empty()) return shape;
   const std::string& text = statements[0].text;
-  auto words = Tokenize(text, 4);
-  if (!words.empty() && IsWord(words[0], "show") &&
-      !(words.size() >= 2 && (IsWord(words[1], "databases") || IsWord(words[1], "tables")))) {
-    shape.returns_rows = true;
-    shape.names = {words.size() >= 2 && IsWord(words[1], "all") ? "name" : words.size() >= 2 ? words[1].text : ""};
-    if (words.size() >= 2 && IsWord(words[1], "all")) shape.names = {"name", "setting", "description"};
-    shape.types.assign(shape.names.size(), duckdb::LogicalType::VARCHAR);
-    return shape;
-  }
-  if (!words.empty() && (IsWord(words[0], "fetch") || IsWord(words[0], "copy"))) {
-    // Rows whose shape needs the statement to run; PostgreSQL describes
-    // FETCH by its cursor. Run-time RowDescription covers it.
-    auto tokens = Tokenize(text);
-    if (IsWord(words[0], "fetch") && !tokens.empty()) {
+  auto words = Tokenize(text, 3);
+  if (!words.empty() && words[0].kind == TokenKind::kWord) {
+    const std::string& verb = words[0].text;
+    if (verb == "show" || verb == "select") {
+      // SHOW of a setting and SELECT current_role read nothing and change
+      // nothing: their result is their shape. Other forms go to the parser.
+      if (auto own = RunSessionStatement(text)) {
+        WEIR_ASSIGN_OR_RETURN(auto result, std::move(*own));
+        shape.returns_rows = result.rows != nullptr;
+        if (result.rows) {
+          shape.names = result.rows->names();
+          shape.types = result.rows->types();
+        }
+        return shape;
+      }
+    } else if (verb == "fetch") {
+      // PostgreSQL describes FETCH by its cursor (named last).
+      auto tokens = Tokenize(text);
       auto cursor = cursors_.find(tokens.back().text);
       if (cursor != cursors_.end()) {
         shape.returns_rows = true;
         shape.names = cursor->second->rows->names();
         shape.types = cursor->second->rows->types();
       }
-    }
-    return shape;
-  }
-  if (!words.empty()) {
-    for (const char* word : {"begin", "start", "commit", "end", "rollback", "abort", "savepoint", "release", "set",
-                             "reset", "discard", "declare", "move", "close", "deallocate", "listen"}) {
-      if (IsWord(words[0], word)) return shape;
-    }
-    if (IsWord(words[0], "select") && words.size() == 2 && words[1].kind == TokenKind::kWord) {
-      for (const char* name : {"current_role", "current_user", "session_user", "user"}) {
-        if (words[1].text == name && Tokenize(text).size() == 2) {
-          shape.returns_rows = true;
-          shape.names = {name};
-          shape.types = {duckdb::LogicalType::VARCHAR};
-          return shape;
-        }
-      }
+      return shape;
+    } else if (verb == "copy" || IsSessionVerb(verb)) {
+      return shape;  // no row description; running them is Execute's job
     }
   }
   WEIR_ASSIGN_OR_RETURN(auto statement, Parse(text));
+  if (statement->type == duckdb::StatementType::SET_STATEMENT) return shape;  // USE: describing must not switch
   auto snapshot = context_.snapshot();
   if (statement->type == duckdb::StatementType::SELECT_STATEMENT) {
     auto& select = statement->Cast<duckdb::SelectStatement>();
@@ -335,9 +276,9 @@ Result<StatementShape> Session::Describe(const std::string& sql) {
                 select.node->Cast<duckdb::SelectNode>().from_table &&
                 select.node->Cast<duckdb::SelectNode>().from_table->type == duckdb::TableReferenceType::SHOW_REF;
     if (!show) {
-      WEIR_ASSIGN_OR_RETURN(Reads reads_kind, Classify(*statement));
+      WEIR_ASSIGN_OR_RETURN(bool catalog_only, ReadsCatalog(*statement));
       engine::StatementShape engine_shape;
-      if (reads_kind == Reads::kCatalog) {
+      if (catalog_only) {
         WEIR_ASSIGN_OR_RETURN(auto* catalog, Catalog(*snapshot));
         WEIR_ASSIGN_OR_RETURN(engine_shape, catalog->Describe(std::move(statement)));
       } else {
@@ -363,18 +304,17 @@ Result<StatementShape> Session::Describe(const std::string& sql) {
 
 Result<StatementResult> Session::RunText(const std::string& text, const std::vector<duckdb::Value>* parameters,
                                          std::vector<std::string>* tables, std::vector<std::string>* columns) {
+  auto first = Tokenize(text, 1);
   if (failed_) {
-    auto words = Tokenize(text, 2);
-    bool ends_block = !words.empty() && (IsWord(words[0], "rollback") || IsWord(words[0], "abort") ||
-                                         IsWord(words[0], "commit") || IsWord(words[0], "end"));
+    bool ends_block = !first.empty() && (IsWord(first[0], "rollback") || IsWord(first[0], "abort") ||
+                                         IsWord(first[0], "commit") || IsWord(first[0], "end"));
     if (!ends_block) {
       return Status(StatusCode::kTransactionAborted,
                     "current transaction is aborted, commands ignored until end of transaction block");
     }
   }
+  if (!first.empty() && IsWord(first[0], "copy")) return Copy(text, parameters, tables, columns);
   if (auto own = RunSessionStatement(text)) return std::move(*own);
-  auto words = Tokenize(text, 1);
-  if (!words.empty() && IsWord(words[0], "copy")) return Copy(text, parameters, tables, columns);
   auto snapshot = context_.snapshot();
   WEIR_ASSIGN_OR_RETURN(auto parsed, Parse(text));
   return RunParsed(std::move(parsed), parameters, *snapshot, tables, columns);
@@ -454,26 +394,31 @@ Result<StatementResult> Session::RunParsed(std::unique_ptr<duckdb::SQLStatement>
       }
     }
   }
-  WEIR_ASSIGN_OR_RETURN(Reads reads_kind, Classify(*statement));
-  if (reads_kind == Reads::kCatalog) {
+  WEIR_ASSIGN_OR_RETURN(bool catalog_only, ReadsCatalog(*statement));
+  if (catalog_only) {
     WEIR_ASSIGN_OR_RETURN(auto* catalog, Catalog(snapshot));
     WEIR_ASSIGN_OR_RETURN(auto rows, catalog->Run(std::move(statement), parameters));
-    return StatementResult("SELECT", std::make_unique<EngineResultSet>(std::move(rows)));
+    return StatementResult("SELECT", std::make_unique<StreamRows>(std::move(rows)));
   }
   engine::ReadSet reads;
   auto stream = connection_->Run(std::move(statement), snapshot, current_database_, &reads, parameters);
   *tables = std::move(reads.tables);
   *columns = std::move(reads.columns);
   if (!stream.ok()) return stream.status();
-  return StatementResult("SELECT", std::make_unique<EngineResultSet>(std::move(stream).value()));
+  return StatementResult("SELECT", std::make_unique<StreamRows>(std::move(stream).value()));
 }
 
-Result<Session::Reads> Session::Classify(const duckdb::SQLStatement& statement) const {
-  if (statement.type != duckdb::StatementType::SELECT_STATEMENT) return Reads::kLake;  // the gate refuses it
-  auto copy = statement.Copy();
+Result<bool> Session::ReadsCatalog(duckdb::SQLStatement& statement) const {
+  if (statement.type != duckdb::StatementType::SELECT_STATEMENT) return false;  // the gate refuses it
+  // Most statements cannot name a catalog relation at all: skip the walk.
+  std::string text = duckdb::StringUtil::Lower(statement.query);
+  if (!text.empty() && text.find("pg_") == std::string::npos && text.find("information_schema") == std::string::npos) {
+    return false;
+  }
+  // A resolver that only keeps references leaves the tree as it was.
   bool catalog = false, lake = false;
   Status walked = engine::GateStatement(
-      *copy, [&](const std::string& c, const std::string& s, const std::string& t) -> Result<int64_t> {
+      statement, [&](const std::string& c, const std::string& s, const std::string& t) -> Result<int64_t> {
         if (engine::IsCatalogReference(c, s, t)) {
           catalog = true;
         } else {
@@ -481,13 +426,13 @@ Result<Session::Reads> Session::Classify(const duckdb::SQLStatement& statement) 
         }
         return engine::kKeepReference;
       });
-  if (!walked.ok()) return Reads::kLake;  // the real gate reports it
+  if (!walked.ok()) return false;  // the real gate reports it
   if (catalog && lake) {
     return Status::NotSupported(
         "catalog relations (pg_catalog, information_schema) cannot be combined with lake "
         "tables in one query");
   }
-  return catalog ? Reads::kCatalog : lake ? Reads::kLake : Reads::kNothing;
+  return catalog;
 }
 
 Result<engine::CatalogConnection*> Session::Catalog(const access::Snapshot& snapshot) {

@@ -196,11 +196,10 @@ class Session {
   Result<StatementResult> Copy(const std::string& text, const std::vector<duckdb::Value>* parameters,
                                std::vector<std::string>* tables, std::vector<std::string>* columns);
 
-  // Which kind of relations a query reads: none, only PostgreSQL catalog
-  // relations (answered by the role's catalog mirror), or lake tables.
-  // kFeatureNotSupported when it mixes them.
-  enum class Reads { kNothing, kCatalog, kLake };
-  Result<Reads> Classify(const duckdb::SQLStatement& statement) const;
+  // True when a query reads PostgreSQL catalog relations only (answered by
+  // the role's catalog mirror); kFeatureNotSupported when it mixes them with
+  // lake tables. Leaves the statement unchanged.
+  Result<bool> ReadsCatalog(duckdb::SQLStatement& statement) const;
   Result<engine::CatalogConnection*> Catalog(const access::Snapshot& snapshot);
 
   // One statement, parsed by DuckDB's parser (after NormalizeCatalogSyntax);

@@ -12,8 +12,86 @@
 #include "duckdb.hpp"
 #include "engine/engine.h"
 #include "session/session.h"
+#include "session/sql_text.h"
 
 namespace weir::session {
+
+// --- tokens ---------------------------------------------------------------------
+
+inline bool IsWord(const Token& t, const char* word) { return t.kind == TokenKind::kWord && t.text == word; }
+inline bool IsSymbol(const Token& t, const char* symbol) { return t.kind == TokenKind::kSymbol && t.text == symbol; }
+// A name in a statement: a word, a "quoted identifier" or a 'string'.
+inline bool IsName(const Token& t) {
+  return t.kind == TokenKind::kWord || t.kind == TokenKind::kQuotedIdentifier || t.kind == TokenKind::kString;
+}
+
+// The first words of the statements the session answers itself, without
+// DuckDB's parser (SHOW DATABASES/TABLES excepted: RunSessionStatement
+// hands those on). COPY is the session's too, on its own path.
+inline bool IsSessionVerb(const std::string& word) {
+  static const char* kVerbs[] = {"begin",     "start",   "commit",   "end",   "rollback",   "abort",
+                                 "savepoint", "release", "set",      "reset", "show",       "discard",
+                                 "declare",   "fetch",   "move",     "close", "deallocate", "prepare",
+                                 "execute",   "listen",  "unlisten", "notify"};
+  for (const char* verb : kVerbs) {
+    if (word == verb) return true;
+  }
+  return false;
+}
+
+// --- results ----------------------------------------------------------------------
+
+// A small materialized result of VARCHAR columns (what Weir answers itself).
+class TextRows : public ResultSet {
+ public:
+  TextRows(std::vector<std::string> names, std::vector<std::vector<std::string>> rows)
+      : names_(std::move(names)), types_(names_.size(), duckdb::LogicalType::VARCHAR), rows_(std::move(rows)) {}
+
+  const std::vector<std::string>& names() const override { return names_; }
+  const std::vector<duckdb::LogicalType>& types() const override { return types_; }
+  Result<std::unique_ptr<duckdb::DataChunk>> Next() override {
+    if (next_ >= rows_.size()) return std::unique_ptr<duckdb::DataChunk>();
+    auto chunk = std::make_unique<duckdb::DataChunk>();
+    chunk->Initialize(duckdb::Allocator::DefaultAllocator(),
+                      duckdb::vector<duckdb::LogicalType>(types_.begin(), types_.end()));
+    size_t count = std::min<size_t>(rows_.size() - next_, STANDARD_VECTOR_SIZE);
+    for (size_t r = 0; r < count; r++) {
+      for (size_t c = 0; c < names_.size(); c++) chunk->SetValue(c, r, duckdb::Value(rows_[next_ + r][c]));
+    }
+    chunk->SetCardinality(count);
+    next_ += count;
+    return chunk;
+  }
+
+ private:
+  std::vector<std::string> names_;
+  std::vector<duckdb::LogicalType> types_;
+  std::vector<std::vector<std::string>> rows_;
+  size_t next_ = 0;
+};
+
+// An engine (or catalog mirror) stream.
+class StreamRows : public ResultSet {
+ public:
+  explicit StreamRows(std::unique_ptr<engine::RowStream> stream) : stream_(std::move(stream)) {}
+  const std::vector<std::string>& names() const override { return stream_->names(); }
+  const std::vector<duckdb::LogicalType>& types() const override { return stream_->types(); }
+  Result<std::unique_ptr<duckdb::DataChunk>> Next() override { return stream_->Next(); }
+
+ private:
+  std::unique_ptr<engine::RowStream> stream_;
+};
+
+inline StatementResult Tag(std::string tag) { return StatementResult(std::move(tag), nullptr); }
+
+inline StatementResult Rows(std::string tag, std::vector<std::string> names,
+                            std::vector<std::vector<std::string>> rows) {
+  return StatementResult(std::move(tag), std::make_unique<TextRows>(std::move(names), std::move(rows)));
+}
+
+inline StatementResult Single(std::string tag, std::string name, std::string value) {
+  return Rows(std::move(tag), {std::move(name)}, {{std::move(value)}});
+}
 
 // --- Cursors --------------------------------------------------------------------
 

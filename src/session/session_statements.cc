@@ -15,45 +15,6 @@ namespace weir::session {
 
 namespace {
 
-bool IsWord(const Token& t, const char* word) { return t.kind == TokenKind::kWord && t.text == word; }
-bool IsSymbol(const Token& t, const char* symbol) { return t.kind == TokenKind::kSymbol && t.text == symbol; }
-bool IsName(const Token& t) {
-  return t.kind == TokenKind::kWord || t.kind == TokenKind::kQuotedIdentifier || t.kind == TokenKind::kString;
-}
-
-StatementResult Tag(std::string tag) { return StatementResult(std::move(tag), nullptr); }
-
-class ValueRows : public ResultSet {
- public:
-  ValueRows(std::vector<std::string> names, std::vector<std::vector<std::string>> rows)
-      : names_(std::move(names)), types_(names_.size(), duckdb::LogicalType::VARCHAR), rows_(std::move(rows)) {}
-  const std::vector<std::string>& names() const override { return names_; }
-  const std::vector<duckdb::LogicalType>& types() const override { return types_; }
-  Result<std::unique_ptr<duckdb::DataChunk>> Next() override {
-    if (done_) return std::unique_ptr<duckdb::DataChunk>();
-    done_ = true;
-    auto chunk = std::make_unique<duckdb::DataChunk>();
-    chunk->Initialize(duckdb::Allocator::DefaultAllocator(),
-                      duckdb::vector<duckdb::LogicalType>(types_.begin(), types_.end()));
-    for (size_t r = 0; r < rows_.size(); r++) {
-      for (size_t c = 0; c < names_.size(); c++) chunk->SetValue(c, r, duckdb::Value(rows_[r][c]));
-    }
-    chunk->SetCardinality(rows_.size());
-    return chunk;
-  }
-
- private:
-  std::vector<std::string> names_;
-  std::vector<duckdb::LogicalType> types_;
-  std::vector<std::vector<std::string>> rows_;
-  bool done_ = false;
-};
-
-StatementResult Single(const std::string& tag, const std::string& name, const std::string& value) {
-  return StatementResult(
-      tag, std::make_unique<ValueRows>(std::vector<std::string>{name}, std::vector<std::vector<std::string>>{{value}}));
-}
-
 // The value part of SET name TO value[, value ...]: words, strings and
 // numbers joined as PostgreSQL's GUC code flattens them.
 Result<std::string> SetValue(const std::vector<Token>& tokens, size_t from) {
@@ -204,8 +165,7 @@ Result<StatementResult> Session::Show(const std::string& name) {
     rows.push_back({"role", identity_.role, "The runtime role the session acts as"});
     rows.push_back({"search_path", current_database_, "The current lake database"});
     std::sort(rows.begin(), rows.end());
-    return StatementResult(
-        "SHOW", std::make_unique<ValueRows>(std::vector<std::string>{"name", "setting", "description"}, rows));
+    return Rows("SHOW", {"name", "setting", "description"}, std::move(rows));
   }
   if (key == "role" || key == "search_path") return Single("SHOW", key, Setting(key));
   const SettingDefinition* def = FindSetting(key);
@@ -221,6 +181,7 @@ Status Session::SwitchRoleChecked(const std::string& requested) {
   std::string target = requested;
   std::string lower = duckdb::StringUtil::Lower(requested);
   if (lower == "none" || lower == "default" || requested.empty()) target = initial_role_;
+  // The connect-time role passed the checks when the session opened.
   std::string role = target;
   if (target != initial_role_ || !context_.assume_role) {
     if (context_.assume_role) {
@@ -405,9 +366,9 @@ Result<StatementResult> Session::Declare(const std::string& text) {
   auto cursor = std::make_shared<Cursor>();
   engine::ReadSet reads;
   auto snapshot = context_.snapshot();
-  WEIR_ASSIGN_OR_RETURN(Reads reads_kind, Classify(*parsed[0]));
+  WEIR_ASSIGN_OR_RETURN(bool catalog_only, ReadsCatalog(*parsed[0]));
   Result<std::unique_ptr<engine::RowStream>> stream = Status::Internal("unreachable");
-  if (reads_kind == Reads::kCatalog) {
+  if (catalog_only) {
     // psql with FETCH_COUNT wraps catalog queries in cursors too.
     WEIR_ASSIGN_OR_RETURN(cursor->catalog, context_.engine->ConnectCatalog(identity_.role, *snapshot));
     stream = cursor->catalog->Run(std::move(parsed[0]), nullptr);
@@ -416,16 +377,6 @@ Result<StatementResult> Session::Declare(const std::string& text) {
     stream = cursor->connection->Run(std::move(parsed[0]), *snapshot, current_database_, &reads);
   }
   if (!stream.ok()) return stream.status();
-  class StreamRows : public ResultSet {
-   public:
-    explicit StreamRows(std::unique_ptr<engine::RowStream> s) : s_(std::move(s)) {}
-    const std::vector<std::string>& names() const override { return s_->names(); }
-    const std::vector<duckdb::LogicalType>& types() const override { return s_->types(); }
-    Result<std::unique_ptr<duckdb::DataChunk>> Next() override { return s_->Next(); }
-
-   private:
-    std::unique_ptr<engine::RowStream> s_;
-  };
   cursor->rows = std::make_unique<StreamRows>(std::move(stream).value());
   cursor->with_hold = with_hold;
   cursor->created_in_block = block_ != nullptr;
@@ -516,8 +467,21 @@ Result<StatementResult> Session::CloseCursor(const std::string& name) {
 // --- the dispatcher -------------------------------------------------------------------------
 
 std::optional<Result<StatementResult>> Session::RunSessionStatement(const std::string& text) {
+  // Every query passes here: look at its first words only, unless it is
+  // one of the session's own statements.
+  auto head = Tokenize(text, 3);
+  if (head.empty() || head[0].kind != TokenKind::kWord) return std::nullopt;
+  if (head[0].text == "select") {
+    if (head.size() != 2 || head[1].kind != TokenKind::kWord) return std::nullopt;
+    const std::string& what = head[1].text;
+    if (what == "current_role") return Single("SELECT", what, identity_.role);
+    if (what == "current_user" || what == "session_user" || what == "user") {
+      return Single("SELECT", what, identity_.source_identity);
+    }
+    return std::nullopt;
+  }
+  if (!IsSessionVerb(head[0].text)) return std::nullopt;
   auto tokens = Tokenize(text);
-  if (tokens.empty() || tokens[0].kind != TokenKind::kWord) return std::nullopt;
   const std::string& verb = tokens[0].text;
   auto at = [&](size_t i, const char* word) { return i < tokens.size() && IsWord(tokens[i], word); };
 
@@ -668,13 +632,6 @@ std::optional<Result<StatementResult>> Session::RunSessionStatement(const std::s
   }
   if (verb == "listen" || verb == "unlisten" || verb == "notify") {
     return Status::NotSupported(duckdb::StringUtil::Upper(verb) + " is not supported");
-  }
-  if (verb == "select" && tokens.size() == 2 && tokens[1].kind == TokenKind::kWord) {
-    const std::string& what = tokens[1].text;
-    if (what == "current_role") return Single("SELECT", what, identity_.role);
-    if (what == "current_user" || what == "session_user" || what == "user") {
-      return Single("SELECT", what, identity_.source_identity);
-    }
   }
   return std::nullopt;
 }

@@ -1659,9 +1659,6 @@ TEST_F(SessionStatementsTest, DescribeOfShowMatchesItsResult) {
 }
 
 TEST_F(SessionStatementsTest, DescribeOfEveryShowFormMatchesItsResult) {
-  GTEST_SKIP() << "known bug: Describe answers SHOW from its second word, so SHOW TIME ZONE describes column "
-                  "'time' (runs as 'TimeZone'), SHOW ALL TABLES describes 3 columns (returns 2) and "
-                  "SHOW sales.orders 1 column (returns 6): the RowDescription does not match the DataRows";
   auto session = Open("analyst");
   ASSERT_NE(session, nullptr);
   Ok(*session, "SET myapp.x = 1");
@@ -1677,9 +1674,6 @@ TEST_F(SessionStatementsTest, DescribeOfEveryShowFormMatchesItsResult) {
 }
 
 TEST_F(SessionStatementsTest, DescribeOfUseDoesNotSwitchTheDatabase) {
-  GTEST_SKIP() << "known bug: Describe runs the statements it cannot describe (\"SHOW/DESCRIBE/USE: answered by "
-                  "running\"), so describing `USE sales` (a Parse + Describe that is never executed) switches the "
-                  "current database, even inside a failed block";
   auto session = Open("analyst");
   ASSERT_NE(session, nullptr);
   auto shape = session->Describe("USE sales");

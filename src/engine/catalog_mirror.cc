@@ -5,6 +5,7 @@
 #include "duckdb.hpp"
 #include "duckdb/main/client_config.hpp"
 #include "duckdb/main/client_context.hpp"
+#include "duckdb/parser/keyword_helper.hpp"
 #include "engine/duckdb_support.h"
 #include "engine/engine.h"
 #include "engine/parse_gate.h"
@@ -13,23 +14,8 @@ namespace weir::engine {
 
 namespace {
 
-std::string Quote(const std::string& name) {
-  std::string out = "\"";
-  for (char c : name) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
-std::string Literal(const std::string& text) {
-  std::string out = "'";
-  for (char c : text) {
-    if (c == '\'') out += '\'';
-    out += c;
-  }
-  return out + "'";
-}
+std::string Quote(const std::string& name) { return duckdb::KeywordHelper::WriteQuoted(name, '"'); }
+std::string Literal(const std::string& text) { return duckdb::KeywordHelper::WriteQuoted(text, '\''); }
 
 // Catalog relations each session answers from its own temporary objects:
 // its cursors, and PostgreSQL's shape of relations DuckDB's emulation lacks

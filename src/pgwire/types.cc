@@ -1496,7 +1496,19 @@ Result<duckdb::Value> CastText(std::string_view text, const LogicalType& type, s
   try {
     duckdb::Value result;
     std::string error;
-    if (duckdb::Value(std::string(Trim(text))).DefaultTryCastAs(type, result, &error, false)) return result;
+    std::string trimmed(Trim(text));
+    if (duckdb::Value(trimmed).DefaultTryCastAs(type, result, &error, false)) return result;
+    // PostgreSQL reads a date or a timestamp without time zone and ignores a
+    // zone after it ("2024-01-02 +00", "2024-01-02 03:04:05+02", as pgJDBC
+    // sends them); DuckDB's casts refuse the suffix.
+    if (type.id() == duckdb::LogicalTypeId::DATE || type.id() == duckdb::LogicalTypeId::TIMESTAMP) {
+      size_t zone = trimmed.find_last_of("+-");
+      if (zone != std::string::npos && zone >= 10) {
+        std::string bare = trimmed.substr(0, zone);
+        while (!bare.empty() && bare.back() == ' ') bare.pop_back();
+        if (duckdb::Value(bare).DefaultTryCastAs(type, result, &error, false)) return result;
+      }
+    }
   } catch (const std::exception&) {
     // Converted below: DuckDB reports some failures by throwing.
   }
@@ -1733,9 +1745,9 @@ Result<duckdb::Value> DecodeText(uint32_t type_oid, std::string_view text) {
 const std::vector<PgTypeRow>& PgTypeRows() {
   static const std::vector<PgTypeRow> kRows = [] {
     std::vector<std::pair<PgScalar, char>> scalars = {
-        {kPgBool, 'B'},   {kPgInt2, 'N'},        {kPgInt4, 'N'},      {kPgInt8, 'N'},  {kPgNumeric, 'N'},
-        {kPgFloat4, 'N'}, {kPgFloat8, 'N'},      {kPgText, 'S'},      {kPgBytea, 'U'}, {kPgDate, 'D'},
-        {kPgTime, 'D'},   {kPgTimestamp, 'D'},   {kPgTimestamptz, 'D'}, {kPgInterval, 'T'}, {kPgUuid, 'U'},
+        {kPgBool, 'B'},   {kPgInt2, 'N'},      {kPgInt4, 'N'},        {kPgInt8, 'N'},     {kPgNumeric, 'N'},
+        {kPgFloat4, 'N'}, {kPgFloat8, 'N'},    {kPgText, 'S'},        {kPgBytea, 'U'},    {kPgDate, 'D'},
+        {kPgTime, 'D'},   {kPgTimestamp, 'D'}, {kPgTimestamptz, 'D'}, {kPgInterval, 'T'}, {kPgUuid, 'U'},
     };
     std::vector<PgTypeRow> rows;
     for (const auto& [scalar, category] : scalars) {
@@ -1818,7 +1830,7 @@ CopyEncoder::CopyEncoder(std::vector<LogicalType> types, std::vector<std::string
 
 CopyEncoder::~CopyEncoder() = default;
 
-void CopyEncoder::AppendStart(std::string* out) const {
+void CopyEncoder::AppendStart(std::string* out) {
   if (options_.format == CopyFormat::kBinary) {
     header_pending_ = true;
     return;
@@ -1845,7 +1857,7 @@ void AppendBinaryCopyHeader(std::string* out) {
 
 }  // namespace
 
-void CopyEncoder::AppendRows(duckdb::DataChunk& chunk, size_t begin, size_t end, std::string* out) const {
+void CopyEncoder::AppendRows(duckdb::DataChunk& chunk, size_t begin, size_t end, std::string* out) {
   end = std::min<size_t>(end, chunk.size());
   if (begin >= end) return;
   std::vector<Column> columns = BindChunk(chunk);
@@ -1893,7 +1905,7 @@ void CopyEncoder::AppendRows(duckdb::DataChunk& chunk, size_t begin, size_t end,
   }
 }
 
-void CopyEncoder::AppendEnd(std::string* out) const {
+void CopyEncoder::AppendEnd(std::string* out) {
   if (options_.format != CopyFormat::kBinary) return;
   size_t message = BeginMessage(out, 'd');
   if (header_pending_) {

@@ -122,17 +122,17 @@ class CopyEncoder {
   // header go at the front of the next CopyData (the first row's, or the
   // trailer's when there are no rows), as PostgreSQL sends them: clients
   // such as psycopg expect the header and the first tuple in one message.
-  void AppendStart(std::string* out) const;
+  void AppendStart(std::string* out);
   // One CopyData message per row of `chunk` in [begin, end).
-  void AppendRows(duckdb::DataChunk& chunk, size_t begin, size_t end, std::string* out) const;
+  void AppendRows(duckdb::DataChunk& chunk, size_t begin, size_t end, std::string* out);
   // The binary trailer in its own CopyData message; nothing for text and CSV.
-  void AppendEnd(std::string* out) const;
+  void AppendEnd(std::string* out);
 
  private:
   std::vector<duckdb::LogicalType> types_;
   std::vector<std::string> names_;
   CopyOptions options_;
-  mutable bool header_pending_ = false;  // binary: the header still to send
+  bool header_pending_ = false;  // binary: the header still to send
 };
 
 // Decodes one Bind parameter. `oid` is the type the client declared in

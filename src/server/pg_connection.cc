@@ -110,30 +110,6 @@ std::vector<pgwire::FieldDescription> Fields(const std::vector<std::string>& nam
   return fields;
 }
 
-// Casts a text parameter to the type DuckDB inferred for it, accepting the
-// spellings PostgreSQL accepts that DuckDB's casts do not: pgJDBC sends
-// dates and timestamps with a zone suffix ("2024-01-02 +00"), which
-// PostgreSQL ignores for date and timestamp without time zone.
-bool CastTextParameter(const duckdb::Value& text, const duckdb::LogicalType& type, duckdb::Value* out) {
-  std::string error;
-  if (text.DefaultTryCastAs(type, *out, &error, true)) return true;
-  std::string s = text.ToString();
-  auto id = type.id();
-  if (id == duckdb::LogicalTypeId::DATE) {
-    auto space = s.find(' ');
-    if (space == std::string::npos) return false;
-    return duckdb::Value(s.substr(0, space)).DefaultTryCastAs(type, *out, &error, true);
-  }
-  if (id == duckdb::LogicalTypeId::TIMESTAMP) {
-    auto zone = s.find_last_of("+-");
-    if (zone == std::string::npos || zone < 11) return false;
-    std::string trimmed = s.substr(0, zone);
-    while (!trimmed.empty() && trimmed.back() == ' ') trimmed.pop_back();
-    return duckdb::Value(trimmed).DefaultTryCastAs(type, *out, &error, true);
-  }
-  return false;
-}
-
 std::string CompletionTag(const session::StatementResult& result, int64_t rows) {
   if (result.copy) return "COPY " + std::to_string(rows);
   if (result.rows) {
@@ -852,16 +828,20 @@ Status PgConnection::BindMessage(const std::string& body) {
   portal->sql = prepared.sql;
   portal->role = session_->identity().role;
   for (size_t i = 0; i < message->params.size(); i++) {
-    uint32_t declared = i < prepared.declared.size() ? prepared.declared[i] : 0;
-    auto value = pgwire::DecodeParameter(declared, (*formats)[i], message->params[i]);
+    // An untyped parameter is read as the PostgreSQL type of what DuckDB
+    // inferred, with PostgreSQL's input rules (pgwire::DecodeParameter).
+    uint32_t type_oid = i < prepared.declared.size() ? prepared.declared[i] : 0;
+    bool untyped = type_oid == 0 && i < inferred.size();
+    if (untyped) type_oid = pgwire::PgTypeFor(inferred[i]).oid;
+    auto value = pgwire::DecodeParameter(type_oid, (*formats)[i], message->params[i]);
     if (!value.ok()) {
       return Status::DataError("parameter $" + std::to_string(i + 1) + ": " + value.status().message());
     }
     duckdb::Value decoded = std::move(value).value();
-    if (declared == 0 && i < inferred.size() && !decoded.IsNull() &&
-        decoded.type().id() == duckdb::LogicalTypeId::VARCHAR && inferred[i].id() != duckdb::LogicalTypeId::VARCHAR) {
+    if (untyped && !decoded.IsNull() && decoded.type() != inferred[i]) {
       duckdb::Value cast;
-      if (!CastTextParameter(decoded, inferred[i], &cast)) {
+      std::string error;
+      if (!decoded.DefaultTryCastAs(inferred[i], cast, &error, true)) {
         return Status::DataError("invalid input for parameter $" + std::to_string(i + 1) + " of type " +
                                  inferred[i].ToString() + ": \"" + decoded.ToString() + "\"");
       }

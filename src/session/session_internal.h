@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "duckdb.hpp"
+#include "duckdb/parser/keyword_helper.hpp"
 #include "engine/engine.h"
 #include "session/session.h"
 #include "session/sql_text.h"
@@ -24,6 +25,9 @@ inline bool IsSymbol(const Token& t, const char* symbol) { return t.kind == Toke
 inline bool IsName(const Token& t) {
   return t.kind == TokenKind::kWord || t.kind == TokenKind::kQuotedIdentifier || t.kind == TokenKind::kString;
 }
+
+// "name" with embedded quotes doubled, for SQL Weir builds from names.
+inline std::string QuoteIdentifier(const std::string& name) { return duckdb::KeywordHelper::WriteQuoted(name, '"'); }
 
 // The first words of the statements the session answers itself, without
 // DuckDB's parser (SHOW DATABASES/TABLES excepted: RunSessionStatement

@@ -516,7 +516,7 @@ std::optional<Result<StatementResult>> Session::RunSessionStatement(const std::s
     }
     if (at(i, "schema") && i + 1 < tokens.size() && !at(i + 1, "to") && !IsSymbol(tokens[i + 1], "=")) {
       if (i + 2 != tokens.size() || !IsName(tokens[i + 1])) return Status::SyntaxError("SET SCHEMA needs one name");
-      return Set("search_path", "\"" + tokens[i + 1].text + "\"", local);
+      return Set("search_path", QuoteIdentifier(tokens[i + 1].text), local);
     }
     if (i >= tokens.size() || !IsName(tokens[i])) return Status::SyntaxError("SET needs a parameter name");
     std::string name = tokens[i].text;
@@ -659,7 +659,7 @@ Result<StatementResult> Session::Copy(const std::string& text, const std::vector
     std::string table;
     while (i < tokens.size() && (IsName(tokens[i]) || IsSymbol(tokens[i], ".")) && !IsWord(tokens[i], "to") &&
            !IsWord(tokens[i], "from")) {
-      table += tokens[i].kind == TokenKind::kSymbol ? "." : "\"" + tokens[i].text + "\"";
+      table += tokens[i].kind == TokenKind::kSymbol ? "." : QuoteIdentifier(tokens[i].text);
       i++;
     }
     if (table.empty()) return Status::SyntaxError("COPY needs a table or a (query)");
@@ -669,7 +669,7 @@ Result<StatementResult> Session::Copy(const std::string& text, const std::vector
       for (i++; i < tokens.size() && !IsSymbol(tokens[i], ")"); i++) {
         if (IsSymbol(tokens[i], ",")) continue;
         if (!IsName(tokens[i])) return Status::SyntaxError("COPY: bad column list");
-        list += (list.empty() ? "\"" : ", \"") + tokens[i].text + "\"";
+        list += (list.empty() ? "" : ", ") + QuoteIdentifier(tokens[i].text);
       }
       if (i >= tokens.size()) return Status::SyntaxError("COPY: unbalanced column list");
       i++;

@@ -801,6 +801,10 @@ TEST(PgParams, TextFloatsAndNumerics) {
 TEST(PgParams, TextTemporalUuidAndBytea) {
   ExpectParams({
       {1082, 0, "2024-01-02", "DATE", "2024-01-02"},
+      // PostgreSQL ignores a zone after a date or a timestamp without one
+      // (pgJDBC sends them so).
+      {1082, 0, "2024-01-02 +00", "DATE", "2024-01-02"},
+      {1114, 0, "2024-01-02 03:04:05.5+02", "TIMESTAMP", "2024-01-02 03:04:05.5"},
       {1082, 0, "garbage", "", "", kBad},
       {1083, 0, "04:05:06", "TIME", "04:05:06"},
       {1114, 0, "2024-01-02 03:04:05", "TIMESTAMP", "2024-01-02 03:04:05"},

@@ -206,3 +206,37 @@ class WeirServer:
 
     def __exit__(self, *exc):
         self.stop()
+
+
+# IAM documents the runtime-role tests share.
+
+
+def role_arn(account: str, role: str) -> str:
+    return f"arn:aws:iam::{account}:role/{role}"
+
+
+def runtime_role_trust(account: str) -> dict:
+    """A runtime role's trust policy: the cluster role may assume it, set the
+    source identity and tag the session (the seed's trust relationship)."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow",
+            "Principal": {"AWS": role_arn(account, "weir-cluster-role")},
+            "Action": ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"],
+        }],
+    }
+
+
+def cluster_role_policy(account: str) -> dict:
+    """The cluster role's own policy: it may assume any role of the account."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": role_arn(account, "*")}],
+    }
+
+
+def put_document(weir: Weir, *args, document: dict) -> subprocess.CompletedProcess:
+    """`weir ARGS... - --data-dir D` with `document` as JSON on standard input."""
+    return subprocess.run([str(WEIR), *args, "-", "--data-dir", str(weir.data_dir)], input=json.dumps(document),
+                          capture_output=True, text=True)

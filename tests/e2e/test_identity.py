@@ -7,28 +7,18 @@ import subprocess
 
 import pytest
 
-from conftest import WEIR, Weir
+from conftest import WEIR, Weir, cluster_role_policy, put_document, role_arn, runtime_role_trust
 
 ACCOUNT = "111122223333"
 CLUSTER_ARN = f"arn:aws:elasticmapreduce:local:{ACCOUNT}:cluster/weir"
 
 
 def arn(role):
-    return f"arn:aws:iam::{ACCOUNT}:role/{role}"
+    return role_arn(ACCOUNT, role)
 
 
-TRUST = {
-    "Version": "2012-10-17",
-    "Statement": [{
-        "Effect": "Allow",
-        "Principal": {"AWS": arn("weir-cluster-role")},
-        "Action": ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"],
-    }],
-}
-CLUSTER_ROLE_POLICY = {
-    "Version": "2012-10-17",
-    "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": f"arn:aws:iam::{ACCOUNT}:role/*"}],
-}
+TRUST = runtime_role_trust(ACCOUNT)
+CLUSTER_ROLE_POLICY = cluster_role_policy(ACCOUNT)
 # The two policy shapes of the seed write-up, ARNs filled in.
 DAVID_POLICY = {
     "Version": "2012-10-17",
@@ -55,9 +45,7 @@ TINA_POLICY = {
 
 
 def put(weir, *args, document):
-    proc = subprocess.run([str(WEIR), *args, "-", "--data-dir", str(weir.data_dir)], input=json.dumps(document),
-                          capture_output=True, text=True)
-    return proc
+    return put_document(weir, *args, document=document)
 
 
 @pytest.fixture

@@ -15,27 +15,17 @@ import psycopg
 import psycopg2
 import pytest
 
-from conftest import WEIR, WeirServer, make_filtered_lake
+from conftest import WEIR, WeirServer, make_filtered_lake, cluster_role_policy, put_document, role_arn, runtime_role_trust
 
 ACCOUNT = "123456789012"
 
 
 def arn(role):
-    return f"arn:aws:iam::{ACCOUNT}:role/{role}"
+    return role_arn(ACCOUNT, role)
 
 
-TRUST = {
-    "Version": "2012-10-17",
-    "Statement": [{
-        "Effect": "Allow",
-        "Principal": {"AWS": arn("weir-cluster-role")},
-        "Action": ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"],
-    }],
-}
-CLUSTER_ROLE_POLICY = {
-    "Version": "2012-10-17",
-    "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": f"arn:aws:iam::{ACCOUNT}:role/*"}],
-}
+TRUST = runtime_role_trust(ACCOUNT)
+CLUSTER_ROLE_POLICY = cluster_role_policy(ACCOUNT)
 TINA_POLICY = {
     "Version": "2012-10-17",
     "Statement": [{
@@ -52,8 +42,7 @@ PASSWORDS = {"tina": "tina-pw-1", "david": "david-pw-1"}
 
 
 def put(weir, *args, document):
-    proc = subprocess.run([str(WEIR), *args, "-", "--data-dir", str(weir.data_dir)], input=json.dumps(document),
-                          capture_output=True, text=True)
+    proc = put_document(weir, *args, document=document)
     assert proc.returncode == 0, proc.stderr
 
 

@@ -19,93 +19,22 @@
 #include "engine/engine.h"
 #include "engine/test_lake.h"
 #include "session/session.h"
+#include "session/session_fixture.h"
 #include "session/settings.h"
 
 namespace weir::session {
 namespace {
 
-using testing::TestLake;
-using testing::TextRows;
+using testing::Drain;
+using testing::Outcome;
+using testing::SessionFixture;
+using weir::testing::TextRows;
 
 using Row = std::vector<std::string>;
 using Tags = std::vector<std::string>;
 
-// What Session::Execute handed back: one tag and one drained result per
-// statement that ran, and the final status.
-struct Outcome {
-  Status status;
-  Tags tags;
-  std::vector<TextRows> results;
-};
-
-// Drains a result's rows into text; the first fetch error is returned.
-Status Drain(StatementResult& result, TextRows* rows) {
-  if (!result.rows) return Status::Ok();
-  rows->names = result.rows->names();
-  while (true) {
-    auto chunk = result.rows->Next();
-    if (!chunk.ok()) return chunk.status();
-    if (!*chunk) return Status::Ok();
-    testing::AppendChunk(**chunk, rows);
-  }
-}
-
-// One lake and one Engine for the whole suite; a fresh Session per test.
-class SessionStatementsTest : public ::testing::Test {
+class SessionStatementsTest : public SessionFixture {
  protected:
-  using AssumeRole = std::function<Result<std::string>(const std::string&)>;
-
-  static void SetUpTestSuite() {
-    lake_ = TestLake::Create().release();
-    if (lake_ == nullptr) return;
-    auto engine = engine::Engine::Open(lake_->Options());
-    if (!engine.ok()) {
-      ADD_FAILURE() << engine.status().ToString();
-      return;
-    }
-    engine_ = std::move(engine).value().release();
-  }
-
-  static void TearDownTestSuite() {
-    delete engine_;
-    engine_ = nullptr;
-    delete lake_;
-    lake_ = nullptr;
-  }
-
-  void SetUp() override {
-    ASSERT_NE(lake_, nullptr);
-    ASSERT_NE(engine_, nullptr);
-  }
-
-  static SessionContext Context(AssumeRole assume_role = nullptr) {
-    SessionContext context;
-    context.engine = engine_;
-    auto snapshot = lake_->snapshot();
-    context.snapshot = [snapshot] { return snapshot; };
-    context.audit = nullptr;
-    context.assume_role = std::move(assume_role);
-    return context;
-  }
-
-  static std::unique_ptr<Session> Open(const std::string& role, AssumeRole assume_role = nullptr) {
-    auto session = Session::Open(Context(std::move(assume_role)), Identity{"alice", "alice@example.com", role});
-    EXPECT_TRUE(session.ok()) << session.status().ToString();
-    return session.ok() ? std::move(session).value() : nullptr;
-  }
-
-  static Outcome Execute(Session& session, const std::string& sql) {
-    Outcome out;
-    out.status = session.Execute(sql, [&](StatementResult& result) -> Status {
-      out.tags.push_back(result.tag);
-      TextRows rows;
-      WEIR_RETURN_IF_ERROR(Drain(result, &rows));
-      out.results.push_back(std::move(rows));
-      return Status::Ok();
-    });
-    return out;
-  }
-
   // Runs `sql` (one or more statements), expecting success; returns the tags.
   static Tags Ok(Session& session, const std::string& sql) {
     Outcome out = Execute(session, sql);
@@ -130,13 +59,7 @@ class SessionStatementsTest : public ::testing::Test {
     EXPECT_EQ(rows.size(), 1u) << "SHOW " << name;
     return rows.size() == 1 && rows[0].size() == 1 ? rows[0][0] : "<no value>";
   }
-
-  static TestLake* lake_;
-  static engine::Engine* engine_;
 };
-
-TestLake* SessionStatementsTest::lake_ = nullptr;
-engine::Engine* SessionStatementsTest::engine_ = nullptr;
 
 // --- SET / SHOW / RESET ---------------------------------------------------------
 

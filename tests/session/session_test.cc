@@ -10,84 +10,19 @@
 #include "duckdb.hpp"
 #include "engine/engine.h"
 #include "engine/test_lake.h"
+#include "session/session_fixture.h"
 
 namespace weir::session {
 namespace {
 
-using testing::TestLake;
-using testing::TextRows;
+using testing::Outcome;
+using testing::SessionFixture;
+using weir::testing::TextRows;
 
 using Row = std::vector<std::string>;
 
-// What Session::Execute handed back: one tag and one drained result per
-// statement that ran, and the final status.
-struct Outcome {
-  Status status;
-  std::vector<std::string> tags;
-  std::vector<TextRows> results;
-};
-
-// One lake and one Engine for the whole suite; a fresh Session per test.
-class SessionTest : public ::testing::Test {
+class SessionTest : public SessionFixture {
  protected:
-  static void SetUpTestSuite() {
-    lake_ = TestLake::Create().release();
-    if (lake_ == nullptr) return;
-    auto engine = engine::Engine::Open(lake_->Options());
-    if (!engine.ok()) {
-      ADD_FAILURE() << engine.status().ToString();
-      return;
-    }
-    engine_ = std::move(engine).value().release();
-  }
-
-  static void TearDownTestSuite() {
-    delete engine_;
-    engine_ = nullptr;
-    delete lake_;
-    lake_ = nullptr;
-  }
-
-  void SetUp() override {
-    ASSERT_NE(lake_, nullptr);
-    ASSERT_NE(engine_, nullptr);
-  }
-
-  static SessionContext Context() {
-    SessionContext context;
-    context.engine = engine_;
-    auto snapshot = lake_->snapshot();
-    context.snapshot = [snapshot] { return snapshot; };
-    context.audit = nullptr;
-    return context;
-  }
-
-  static std::unique_ptr<Session> Open(const std::string& role) {
-    auto session = Session::Open(Context(), Identity{"alice", "alice@example.com", role});
-    EXPECT_TRUE(session.ok()) << session.status().ToString();
-    return session.ok() ? std::move(session).value() : nullptr;
-  }
-
-  static Outcome Execute(Session& session, const std::string& sql) {
-    Outcome out;
-    out.status = session.Execute(sql, [&](StatementResult& result) -> Status {
-      out.tags.push_back(result.tag);
-      TextRows rows;
-      if (result.rows) {
-        rows.names = result.rows->names();
-        while (true) {
-          auto chunk = result.rows->Next();
-          if (!chunk.ok()) return chunk.status();
-          if (!*chunk) break;
-          testing::AppendChunk(**chunk, &rows);
-        }
-      }
-      out.results.push_back(std::move(rows));
-      return Status::Ok();
-    });
-    return out;
-  }
-
   // The rows of the single statement `sql`; fails the test on error.
   static std::vector<Row> Rows(Session& session, const std::string& sql) {
     Outcome out = Execute(session, sql);
@@ -96,12 +31,7 @@ class SessionTest : public ::testing::Test {
     return out.results[0].rows;
   }
 
-  static TestLake* lake_;
-  static engine::Engine* engine_;
 };
-
-TestLake* SessionTest::lake_ = nullptr;
-engine::Engine* SessionTest::engine_ = nullptr;
 
 TEST_F(SessionTest, OpenRefusesAnUnknownRole) {
   auto session = Session::Open(Context(), Identity{"mallory", "mallory", "no_such_role"});

@@ -18,6 +18,7 @@
 #include "pgwire/types.h"
 #include "server/log.h"
 #include "server/server.h"
+#include "session/settings.h"
 
 namespace weir::cli {
 
@@ -44,22 +45,20 @@ void OnSignal(int) {
   if (g_server != nullptr) g_server->RequestShutdown();
 }
 
-// "90s", "30m", "1h", "500ms", "2d", "0" → milliseconds.
+// "90s", "30m", "1h", "500ms", "2d", "0" → milliseconds: PostgreSQL's
+// duration units (the session's statement_timeout parser), plus "m" for
+// minutes; a bare number other than 0 needs a unit here.
 Result<int64_t> ParseDuration(const std::string& text) {
-  size_t digits = 0;
-  while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) digits++;
-  if (digits == 0 || digits > 12)
-    return Status::InvalidArgument("invalid duration '" + text + "': use e.g. 90s, 30m, 1h");
-  int64_t number = std::stoll(text.substr(0, digits));
-  std::string unit = text.substr(digits);
-  int64_t scale = 0;
-  if (unit == "ms") scale = 1;
-  if (unit == "s" || (unit.empty() && number == 0)) scale = 1000;
-  if (unit == "m" || unit == "min") scale = 60000;
-  if (unit == "h") scale = 3600000;
-  if (unit == "d") scale = 86400000;
-  if (scale == 0) return Status::InvalidArgument("invalid duration '" + text + "': use ms, s, m, h or d");
-  return number * scale;
+  std::string spelled = text;
+  if (spelled.size() > 1 && spelled.back() == 'm' && std::isdigit(static_cast<unsigned char>(spelled.end()[-2]))) {
+    spelled += "in";
+  }
+  bool bare = !spelled.empty() && std::isdigit(static_cast<unsigned char>(spelled.back()));
+  auto ms = session::ParseMilliseconds(spelled);
+  if (!ms.ok() || (bare && *ms != 0)) {
+    return Status::InvalidArgument("invalid duration '" + text + "': use e.g. 500ms, 90s, 30m, 1h or 2d");
+  }
+  return *ms;
 }
 
 // "[HOST]:PORT" or "HOST:PORT".

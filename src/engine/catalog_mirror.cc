@@ -184,6 +184,7 @@ Result<StatementShape> CatalogConnection::Describe(std::unique_ptr<duckdb::SQLSt
 }
 
 Status CatalogConnection::SetCursors(const std::vector<std::pair<std::string, std::string>>& cursors) {
+  if (cursors_ == cursors) return Status::Ok();  // unchanged: most catalog queries
   std::string sql =
       "CREATE OR REPLACE TEMP TABLE pg_cursors (name VARCHAR, statement VARCHAR, is_holdable BOOLEAN, "
       "is_binary BOOLEAN, is_scrollable BOOLEAN, creation_time TIMESTAMPTZ)";
@@ -192,6 +193,7 @@ Status CatalogConnection::SetCursors(const std::vector<std::pair<std::string, st
     WEIR_RETURN_IF_ERROR(Exec(*connection_, "INSERT INTO pg_cursors VALUES (" + Literal(name) + ", " +
                                                 Literal(statement) + ", false, false, false, now())"));
   }
+  cursors_ = cursors;
   return Status::Ok();
 }
 

@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -131,6 +132,8 @@ class CatalogConnection {
   std::shared_ptr<duckdb::DuckDB> db_;
   std::unique_ptr<duckdb::Connection> connection_;
   int64_t version_;
+  // What pg_cursors holds now (nullopt before the table exists).
+  std::optional<std::vector<std::pair<std::string, std::string>>> cursors_;
 };
 
 // One DuckDB connection of a role's instance. Runs one statement at a time;

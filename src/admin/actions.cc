@@ -68,6 +68,14 @@ const std::vector<OperationInfo> kOperations = {
      "lake-admin add, lake-admin remove"},
     {Operation::kGetDataLakeSettings, "get_data_lake_settings", "lakeformation:GetDataLakeSettings", R::kNone,
      "lake-admin list"},
+    {Operation::kDeleteDatabase, "delete_database", "glue:DeleteDatabase", R::kDatabase,
+     "destroy (a stack's database)"},
+    {Operation::kCreateStack, "create_stack", "cloudformation:CreateStack", R::kStack,
+     "apply (first time; each change also needs its own action)"},
+    {Operation::kUpdateStack, "update_stack", "cloudformation:UpdateStack", R::kStack,
+     "apply (each change also needs its own action)"},
+    {Operation::kDeleteStack, "delete_stack", "cloudformation:DeleteStack", R::kStack,
+     "destroy (each removal also needs its own action)"},
 };
 
 std::string Statements(const std::vector<iam::Matched>& matched) {
@@ -139,6 +147,8 @@ std::string ResourceArn(const iam::Cluster& cluster, const Access& access) {
       if (access.object.empty()) return CatalogArn(cluster);
       if (access.table.empty()) return DatabaseArn(cluster, access.object);
       return TableArn(cluster, access.object, access.table);
+    case ResourceKind::kStack:
+      return "arn:aws:cloudformation:" + cluster.region + ":" + cluster.account + ":stack/" + access.object;
   }
   return "*";
 }

@@ -40,6 +40,7 @@ enum class ResourceKind : uint8_t {
   kCatalog,   // arn:aws:glue:REGION:ACCOUNT:catalog
   kDatabase,  // arn:aws:glue:REGION:ACCOUNT:database/DB
   kTable,     // arn:aws:glue:REGION:ACCOUNT:table/DB/TABLE
+  kStack,     // arn:aws:cloudformation:REGION:ACCOUNT:stack/NAME
 };
 
 // One row per operation. A verb may need several (`weir role tag` with --tag
@@ -98,6 +99,12 @@ enum class Operation : uint8_t {
   kListAccess,
   kPutDataLakeSettings,
   kGetDataLakeSettings,
+  // the catalog, continued
+  kDeleteDatabase,
+  // stack files (CloudFormation)
+  kCreateStack,
+  kUpdateStack,
+  kDeleteStack,
 };
 
 struct OperationInfo {

@@ -79,10 +79,45 @@ Result<std::vector<catalog::Column>> InferColumns(const std::vector<std::string>
 
 Status Admin::Check(const Access& access) {
   if (caller_.local()) return Status::Ok();
-  WEIR_ASSIGN_OR_RETURN(auto txn, dir_->store().Begin());
+  std::unique_ptr<store::Transaction> own;
+  store::Transaction* txn = BatchTransaction(dir_);
+  if (txn == nullptr) {
+    WEIR_ASSIGN_OR_RETURN(own, dir_->store().Begin());
+    txn = own.get();
+  }
   WEIR_ASSIGN_OR_RETURN(store::MetadataState state, txn->Load());
   nlohmann::json detail = nlohmann::json::object();
   return AuthorizeInTransaction(dir_, *txn, state, caller_, InfoOf(access.operation).name, {access}, detail);
+}
+
+Status Admin::Batch(const std::function<Status()>& body) {
+  if (BatchTransaction(dir_) != nullptr) return body();
+  WEIR_ASSIGN_OR_RETURN(auto txn, dir_->store().Begin());
+  Status status;
+  std::vector<audit::Record> denials;
+  {
+    BatchScope scope(dir_, txn.get());
+    status = body();
+    denials = scope.TakeDenials();
+  }
+  bool committed = false;
+  if (status.ok()) {
+    status = txn->Commit();
+    committed = status.ok();
+  }
+  txn.reset();  // rolls back unless committed
+  if (!denials.empty()) {
+    // The batch changed nothing; its denials are still audited.
+    WEIR_ASSIGN_OR_RETURN(auto deny, dir_->store().Begin());
+    for (auto& record : denials) WEIR_RETURN_IF_ERROR(deny->AppendAudit(record).status());
+    WEIR_RETURN_IF_ERROR(deny->Commit());
+    committed = true;
+  }
+  if (committed) {
+    WEIR_RETURN_IF_ERROR(dir_->audit().ExportCommitted());
+    WEIR_RETURN_IF_ERROR(dir_->Reload());
+  }
+  return status;
 }
 
 Status Admin::CreateRole(const std::string& name, const std::string& description) {
@@ -109,6 +144,19 @@ Status Admin::CreateDatabase(const std::string& name, const std::string& descrip
                        std::vector<Access>{{Operation::kCreateDatabase, name}},
                        [&](store::Transaction& txn, const store::MetadataState&, nlohmann::json&) {
                          return txn.CreateDatabase({name, description});
+                       });
+}
+
+Status Admin::DeleteDatabase(const std::string& name) {
+  return InTransaction(dir_, caller_, "delete_database", {{"database", name}},
+                       std::vector<Access>{{Operation::kDeleteDatabase, name}},
+                       [&](store::Transaction& txn, const store::MetadataState& state, nlohmann::json&) -> Status {
+                         for (const auto& t : state.tables) {
+                           if (t.database == name) {
+                             return Status::FailedPrecondition("database " + name + " still holds table " + t.name);
+                           }
+                         }
+                         return txn.DeleteDatabase(name);
                        });
 }
 
@@ -362,9 +410,7 @@ Status CheckGrantor(const Caller& caller, const store::MetadataState& state, con
 // AuthorizeInTransaction does for an IAM one, and returns the denial.
 Status Deny(DataDir* dir, store::Transaction& txn, const Caller& caller, const store::MetadataState& state,
             const std::string& action, const nlohmann::json& detail, const Status& denial) {
-  WEIR_RETURN_IF_ERROR(txn.AppendAudit(AdminRecord(caller, state, action, denial, detail)).status());
-  WEIR_RETURN_IF_ERROR(txn.Commit());
-  WEIR_RETURN_IF_ERROR(dir->audit().ExportCommitted());
+  WEIR_RETURN_IF_ERROR(CommitDenial(dir, txn, AdminRecord(caller, state, action, denial, detail)));
   return denial;
 }
 
@@ -495,6 +541,25 @@ Status Admin::RemoveLakeAdmin(const std::string& principal) {
                          }
                          return txn.PutLakeAdmins(admins);
                        });
+}
+
+Status Admin::PutStack(const std::string& name, const std::string& record) {
+  WEIR_RETURN_IF_ERROR(CheckName("stack", name));
+  return InTransaction(
+      dir_, caller_, "put_stack", {{"stack", name}},
+      [&](const store::MetadataState& state) {
+        return std::vector<Access>{
+            {state.stacks.count(name) ? Operation::kUpdateStack : Operation::kCreateStack, name}};
+      },
+      [&](store::Transaction& txn, const store::MetadataState&, nlohmann::json&) {
+        return txn.PutStack(name, record);
+      });
+}
+
+Status Admin::DeleteStack(const std::string& name) {
+  return InTransaction(
+      dir_, caller_, "delete_stack", {{"stack", name}}, std::vector<Access>{{Operation::kDeleteStack, name}},
+      [&](store::Transaction& txn, const store::MetadataState&, nlohmann::json&) { return txn.DeleteStack(name); });
 }
 
 }  // namespace weir::admin

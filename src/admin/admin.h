@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,6 +36,14 @@ class Admin {
   Admin(DataDir* dir, std::string actor) : Admin(dir, Caller::Local(std::move(actor))) {}
 
   const Caller& caller() const { return caller_; }
+
+  // Runs `body`, whose verbs on this Admin (on this thread) then share one
+  // store transaction: their changes and audit records commit together when
+  // `body` returns Ok, and none do otherwise (a denial met inside is still
+  // audited, after the rollback). The snapshot is published once, at the
+  // end. A batch inside a batch joins it. Returns `body`'s error or the
+  // commit's.
+  Status Batch(const std::function<Status()>& body);
 
   // Authorizes a read the CLI performs itself (list, show, describe,
   // explain): Ok for the local administrator without touching the store;
@@ -95,6 +104,9 @@ class Admin {
   // Replaces the session key: every outstanding temporary credential stops working.
   Status RotateSessionKey();
   Status CreateDatabase(const std::string& name, const std::string& description = "");
+  // kNotFound when absent; kFailedPrecondition while it holds tables.
+  // Removes the grants on the database and on all its tables.
+  Status DeleteDatabase(const std::string& name);
 
   // Registers database.table over the files under `location` (relative to
   // the lake root; no "..", not absolute). The schema is read from the
@@ -162,6 +174,12 @@ class Admin {
   // does not exist, kInvalidArgument for another form).
   Status AddLakeAdmin(const std::string& principal);
   Status RemoveLakeAdmin(const std::string& principal);
+
+  // Stack records (stack/plan.h): what an applied stack file owns, stored
+  // with the stack's own changes (inside an Admin::Batch).
+  Status PutStack(const std::string& name, const std::string& record);
+  // kNotFound when absent.
+  Status DeleteStack(const std::string& name);
 
  private:
   DataDir* dir_;

@@ -29,5 +29,7 @@ void AddIdentityCommands(CLI::App& app, GlobalOptions& options);
 void AddDemoCommand(CLI::App& app);
 void AddServeCommand(CLI::App& app, GlobalOptions& options);
 void AddDatagenCommand(CLI::App& app);
+// weir apply, weir plan, weir destroy.
+void AddStackCommands(CLI::App& app, GlobalOptions& options);
 
 }  // namespace weir::cli

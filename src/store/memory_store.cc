@@ -144,6 +144,18 @@ class MemoryTransaction final : public Transaction {
     return Status::Ok();
   }
 
+  Status PutStack(const std::string& name, const std::string& record) override {
+    WEIR_RETURN_IF_ERROR(CheckOpen());
+    state_.metadata.stacks[name] = record;
+    return Status::Ok();
+  }
+
+  Status DeleteStack(const std::string& name) override {
+    WEIR_RETURN_IF_ERROR(CheckOpen());
+    if (state_.metadata.stacks.erase(name) == 0) return Status::NotFound("stack " + name + " does not exist");
+    return Status::Ok();
+  }
+
   Status DeleteRole(const std::string& name) override {
     WEIR_RETURN_IF_ERROR(CheckOpen());
     if (std::any_of(state_.metadata.users.begin(), state_.metadata.users.end(),

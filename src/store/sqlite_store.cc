@@ -404,6 +404,8 @@ Result<MetadataState> LoadState(sqlite3* db) {
         state.secrets[key.substr(7)] = stmt.Text(1);
       } else if (key == "lake_admins") {
         WEIR_ASSIGN_OR_RETURN(state.lake_admins, NamesFromJson(stmt.Text(1)));
+      } else if (key.rfind("stack:", 0) == 0) {
+        state.stacks[key.substr(6)] = stmt.Text(1);
       }
     }
   }
@@ -712,6 +714,18 @@ class SqliteTransaction final : public Transaction {
         Statement::Prepare(db_, "INSERT OR REPLACE INTO settings (key, value) VALUES ('lake_admins', ?)"));
     WEIR_RETURN_IF_ERROR(stmt.Bind(NamesToJson(principals)));
     return stmt.Run();
+  }
+
+  Status PutStack(const std::string& name, const std::string& record) override {
+    WEIR_RETURN_IF_ERROR(CheckOpen());
+    WEIR_ASSIGN_OR_RETURN(Statement stmt,
+                          Statement::Prepare(db_, "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)"));
+    WEIR_RETURN_IF_ERROR(stmt.Bind("stack:" + name, record));
+    return stmt.Run();
+  }
+
+  Status DeleteStack(const std::string& name) override {
+    return DeleteByName("DELETE FROM settings WHERE key = 'stack:' || ?", name, "stack");
   }
 
   Status DeleteByName(const char* sql, const std::string& name, const char* kind) {

@@ -29,6 +29,9 @@ struct MetadataState {
   std::map<std::string, std::string> secrets;  // server-side secrets by name (e.g. "sts_key")
   // Data lake administrators: user and role names, sorted, unique.
   std::vector<std::string> lake_admins;
+  // Stack records by stack name: what each applied stack file manages
+  // (a JSON document written by the stack module).
+  std::map<std::string, std::string> stacks;
 };
 
 // A write transaction. Every change and its audit record go through one of
@@ -69,6 +72,10 @@ class Transaction {
   // Replaces the list of data lake administrators (user or role names;
   // callers sort and validate them).
   virtual Status PutLakeAdmins(const std::vector<std::string>& principals) = 0;
+  // Stores (replaces) the record of stack `name`.
+  virtual Status PutStack(const std::string& name, const std::string& record) = 0;
+  // kNotFound when absent.
+  virtual Status DeleteStack(const std::string& name) = 0;
   // kAlreadyExists when present.
   virtual Status CreateDatabase(const catalog::Database& database) = 0;
   // kNotFound when absent; kFailedPrecondition when it still holds tables.

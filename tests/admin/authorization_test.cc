@@ -29,6 +29,9 @@ std::string UserArn(const std::string& name) { return std::string("arn:aws:iam::
 std::string PolicyArn(const std::string& name) { return std::string("arn:aws:iam::") + kAccount + ":policy/" + name; }
 const std::string kClusterArn = std::string("arn:aws:elasticmapreduce:local:") + kAccount + ":cluster/weir";
 const std::string kCatalogArn = std::string("arn:aws:glue:local:") + kAccount + ":catalog";
+std::string StackArn(const std::string& name) {
+  return std::string("arn:aws:cloudformation:local:") + kAccount + ":stack/" + name;
+}
 std::string TableArnOf(const std::string& db, const std::string& table) {
   return std::string("arn:aws:glue:local:") + kAccount + ":table/" + db + "/" + table;
 }
@@ -136,6 +139,8 @@ class World {
       Must(local.RegisterTable("db", "t", "db/t", catalog::TableFormat::kCsv, true).status());
       Must(local.CreateFilter("db", "t", "f", "", access::ColumnScope::kAll, {}));
       Must(local.Grant("team-a", "db", "t", access::ColumnScope::kAll, {}));
+      Must(local.CreateDatabase("empty"));
+      Must(local.PutStack("s0", "{}"));
       // Lake Formation's grant option is checked beyond IAM; as a data lake
       // administrator david may grant anything IAM lets him.
       Must(local.AddLakeAdmin("user/david"));
@@ -267,6 +272,11 @@ std::vector<Case> Cases() {
       {O::kListAccess, kCatalogArn, [](Admin& a, World&) { return a.Check({O::kListAccess}); }},
       {O::kPutDataLakeSettings, "*", [](Admin& a, World&) { return a.AddLakeAdmin("role/team-b"); }},
       {O::kGetDataLakeSettings, "*", [](Admin& a, World&) { return a.Check({O::kGetDataLakeSettings}); }},
+      {O::kDeleteDatabase, std::string("arn:aws:glue:local:") + kAccount + ":database/empty",
+       [](Admin& a, World&) { return a.DeleteDatabase("empty"); }},
+      {O::kCreateStack, StackArn("s1"), [](Admin& a, World&) { return a.PutStack("s1", "{}"); }},
+      {O::kUpdateStack, StackArn("s0"), [](Admin& a, World&) { return a.PutStack("s0", "{\"x\":1}"); }},
+      {O::kDeleteStack, StackArn("s0"), [](Admin& a, World&) { return a.DeleteStack("s0"); }},
   };
 }
 

@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config
   libsqlite3-dev libssl-dev nlohmann-json3-dev libfmt-dev libcli11-dev libyaml-cpp-dev
   libgtest-dev libbenchmark-dev clang-format clang-tidy clang
-  npm python3 python3-pip postgresql-client
+  npm python3 python3-pip postgresql-client libpq-dev
 )
 missing=()
 for p in "${packages[@]}"; do

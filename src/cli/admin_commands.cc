@@ -14,6 +14,7 @@
 #include "cli/caller.h"
 #include "cli/commands.h"
 #include "cli/output.h"
+#include "common/files.h"
 #include "iam/scram.h"
 
 namespace weir::cli {
@@ -73,15 +74,6 @@ std::vector<std::string> SplitList(const std::string& text) {
     if (b != std::string::npos) out.push_back(item.substr(b, e - b + 1));
   }
   return out;
-}
-
-// Writes `content` to a new file readable only by its owner.
-Status WriteSecretFile(const std::string& path, const std::string& content) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return Status::IoError("cannot create " + path);
-  bool ok = ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size()) && ::fsync(fd) == 0;
-  ::close(fd);
-  return ok ? Status::Ok() : Status::IoError("cannot write " + path);
 }
 
 void AddDataDirOption(CLI::App* command, GlobalOptions& options) {

@@ -77,6 +77,7 @@ int RunDatagen(const datagen::DatagenOptions& options) {
 
 void AddDatagenCommand(CLI::App& app) {
   static datagen::DatagenOptions options;
+  static std::string dataset = "tpcds";
   auto* command =
       app.add_subcommand("datagen", "Write deterministic TPC-DS-schema sample data as Parquet, one folder per table");
   command->footer(kDatagenHelp);
@@ -84,7 +85,20 @@ void AddDatagenCommand(CLI::App& app) {
   command->add_option("--out", options.out_dir, "Output directory, e.g. DATA_DIR/lake/tpc")->required();
   command->add_option("--tables", options.tables, "Only these tables (comma-separated; default: all)")->delimiter(',');
   command->add_option("--threads", options.threads, "Worker threads (default 0: one per core)");
-  command->callback([] { std::exit(RunDatagen(options)); });
+  command
+      ->add_option("--dataset", dataset,
+                   "tpcds, or shop: a tiny lake of OUT/customers (with e-mail and phone) and OUT/orders "
+                   "(Hive-partitioned by region) for trying things out")
+      ->check(CLI::IsMember({"tpcds", "shop"}))
+      ->capture_default_str();
+  command->callback([] {
+    if (dataset == "shop") {
+      Status status = datagen::GenerateShop(options.out_dir);
+      if (!status.ok()) PrintError(status);
+      std::exit(status.ok() ? 0 : 1);
+    }
+    std::exit(RunDatagen(options));
+  });
 }
 
 }  // namespace weir::cli

@@ -724,4 +724,31 @@ Status Generate(const DatagenOptions& options, const ProgressCallback& progress)
   }
 }
 
+Status GenerateShop(const std::string& out_dir) {
+  try {
+    fs::create_directories(out_dir);
+    for (const char* table : {"customers", "orders"}) fs::remove_all(fs::path(out_dir) / table);
+    fs::create_directories(fs::path(out_dir) / "customers");
+    duckdb::DuckDB db(nullptr);
+    duckdb::Connection c(db);
+    const std::string customers =
+        "COPY (SELECT i AS customer_id, 'Customer ' || i AS full_name, 'user' || i || '@example.com' AS email, "
+        "'+1-555-' || lpad(i::VARCHAR, 4, '0') AS phone, ['north','south','east','west'][1 + i % 4] AS region, "
+        "DATE '2020-01-01' + (i * 7)::INTEGER AS signup_date FROM range(1, 201) t(i)) TO " +
+        duckdb::KeywordHelper::WriteQuoted(out_dir + "/customers/part-0.parquet", '\'') + " (FORMAT parquet)";
+    const std::string orders =
+        "COPY (SELECT i AS order_id, 1 + (i * 37) % 200 AS customer_id, round(5 + (i * 13) % 500 + 0.99, 2) "
+        "AS amount, ['north','south','east','west'][1 + i % 4] AS region FROM range(1, 2001) t(i)) TO " +
+        duckdb::KeywordHelper::WriteQuoted(out_dir + "/orders", '\'') +
+        " (FORMAT parquet, PARTITION_BY (region), OVERWRITE_OR_IGNORE)";
+    for (const auto& sql : {customers, orders}) {
+      auto result = c.Query(sql);
+      if (result->HasError()) return Status::IoError(result->GetError());
+    }
+    return Status::Ok();
+  } catch (const std::exception& e) {
+    return Status::IoError(std::string("cannot write the shop sample to ") + out_dir + ": " + e.what());
+  }
+}
+
 }  // namespace weir::datagen

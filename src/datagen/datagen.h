@@ -85,4 +85,12 @@ Status ValidateOptions(const DatagenOptions& options);
 // empty. Not safe to run twice concurrently on the same out_dir.
 Status Generate(const DatagenOptions& options, const ProgressCallback& progress);
 
+// A tiny lake for trying things out (and for tests): OUT/customers (200
+// rows: customer_id, full_name, email, phone, region, signup_date — e-mail
+// and phone being the personal columns) and OUT/orders (2,000 rows:
+// order_id, customer_id, amount, region; Hive-partitioned by region).
+// Replaces both folders; the same values every time. kIoError when the
+// directory cannot be written.
+Status GenerateShop(const std::string& out_dir);
+
 }  // namespace weir::datagen

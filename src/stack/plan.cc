@@ -14,6 +14,7 @@
 
 #include "access/row_filter.h"
 #include "admin/admin.h"
+#include "common/files.h"
 #include "iam/scram.h"
 
 namespace weir::stack {
@@ -923,23 +924,6 @@ nlohmann::json Plan::ToJson() const {
   return {{"stack", stack_}, {"destroy", destroy_}, {"changes", changes}, {"unchanged", unchanged_}};
 }
 
-namespace {
-
-// Writes `content` to `path` with mode 0600 (replacing a previous file).
-Status WriteSecretFile(const std::string& path, const std::string& content) {
-  std::string tmp = path + ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return Status::IoError("cannot write " + tmp);
-  ::fchmod(fd, 0600);
-  std::string text = content + "\n";
-  bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
-  ::close(fd);
-  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) return Status::IoError("cannot write " + path);
-  return Status::Ok();
-}
-
-}  // namespace
-
 Status Apply(admin::Admin& admin, const Plan& plan, std::vector<std::string>* written_files) {
   if (plan.steps_.empty() && !plan.record_changes_) return Status::Ok();
   WEIR_RETURN_IF_ERROR(admin.Batch([&]() -> Status {
@@ -948,7 +932,7 @@ Status Apply(admin::Admin& admin, const Plan& plan, std::vector<std::string>* wr
     return admin.PutStack(plan.stack_, plan.record_);
   }));
   for (const auto& [path, password] : plan.password_files_) {
-    WEIR_RETURN_IF_ERROR(WriteSecretFile(path, password));
+    WEIR_RETURN_IF_ERROR(WriteSecretFile(path, password + "\n"));
     if (written_files != nullptr) written_files->push_back(path);
   }
   return Status::Ok();

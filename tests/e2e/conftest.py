@@ -2,7 +2,6 @@
 
 import json
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -67,8 +66,20 @@ def shop(tmp_path_factory, weir_bin):
     """A data directory with the demo's sample lake: shop.customers (analyst may
     read all but email and phone) and shop.orders (auditor may read all)."""
     data_dir = tmp_path_factory.mktemp("shop") / "d"
-    weir = Weir(data_dir)
-    weir.run("demo", "--data-dir", str(data_dir))
+    return make_shop(Weir(data_dir))
+
+
+def make_shop(weir: "Weir") -> "Weir":
+    """Initializes weir's data directory with the shop sample lake, its two
+    tables and the roles analyst and auditor."""
+    weir.admin("init")
+    weir.run("datagen", "--dataset", "shop", "--out", str(weir.data_dir / "lake" / "shop"))
+    weir.admin("table", "register", "shop.customers", "--location", "shop/customers", "--create-database")
+    weir.admin("table", "register", "shop.orders", "--location", "shop/orders")
+    weir.admin("role", "create", "analyst")
+    weir.admin("grant", "--role", "analyst", "--table", "shop.customers", "--exclude-columns", "email,phone")
+    weir.admin("role", "create", "auditor")
+    weir.admin("grant", "--role", "auditor", "--table", "shop.orders")
     return weir
 
 
@@ -83,11 +94,9 @@ def fresh(tmp_path, weir_bin):
 @pytest.fixture
 def sample_lake(tmp_path, weir_bin):
     """A copy of the demo lake's files in a new, empty data directory."""
-    src = tmp_path / "src"
-    Weir(src).run("demo", "--data-dir", str(src))
     weir = Weir(tmp_path / "d")
     weir.admin("init")
-    shutil.copytree(src / "lake" / "shop", weir.data_dir / "lake" / "shop")
+    weir.run("datagen", "--dataset", "shop", "--out", str(weir.data_dir / "lake" / "shop"))
     return weir
 
 

@@ -1,0 +1,57 @@
+#pragma once
+
+// What `weir serve` and `weir demo --serve` share: the listen and TLS
+// flags, their parsing, the engine a server runs on, and D/server.json.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "common/status.h"
+#include "engine/engine.h"
+#include "server/server.h"
+
+namespace CLI {
+class App;
+}
+namespace weir::admin {
+class DataDir;
+}
+
+namespace weir::cli {
+
+struct ListenArgs {
+  std::string pg_listen = "127.0.0.1:5433";
+  std::string http_listen = "127.0.0.1:8443";
+  std::string tls_cert;
+  std::string tls_key;
+  bool insecure_no_tls = false;
+};
+
+// Registers --pg-listen, --http-listen, --tls-cert, --tls-key, --insecure-no-tls.
+void AddListenOptions(CLI::App* command, ListenArgs& args);
+
+// Fills the listen and TLS fields of `options` (kInvalidArgument for a bad address).
+Status ApplyListenArgs(const ListenArgs& args, server::ServerOptions* options);
+
+// "[HOST]:PORT" or "HOST:PORT"; an empty host is every interface.
+Result<std::pair<std::string, int>> ParseListen(const std::string& text);
+// "90s", "30m", "1h", "500ms", "2d", "0" → milliseconds.
+Result<int64_t> ParseDuration(const std::string& text);
+// "4GB", "512MB", "1024" → bytes.
+Result<int64_t> ParseBytes(const std::string& text);
+
+// The engine a server runs on `dir`: catalog queries see column types as
+// the wire protocol sends them. `memory_budget` 0 = half the RAM.
+Result<std::unique_ptr<engine::Engine>> OpenServerEngine(admin::DataDir& dir, int64_t memory_budget, int threads);
+
+// Writes D/server.json (where clients and the CLI find the server);
+// returns its path.
+std::string WriteServerInfo(admin::DataDir& dir, const server::ServerOptions& options, const server::Server& server);
+
+// Installs SIGTERM/SIGINT handlers that shut `server` down gracefully
+// (null: uninstall), and ignores SIGPIPE.
+void HandleShutdownSignals(server::Server* server);
+
+}  // namespace weir::cli

@@ -73,7 +73,7 @@ class WeirTarget:
 
     def __init__(self, data_dir: Path):
         (data_dir / "server.json").unlink(missing_ok=True)
-        self.proc = subprocess.Popen([str(WEIR), "serve", "--data-dir", str(data_dir), "--pg-listen", "127.0.0.1:0",
+        self.proc = subprocess.Popen([str(WEIR), "serve", "--data-dir", str(data_dir), "--pg-listen", "127.0.0.1:0", "--http-listen", "127.0.0.1:0",
                                       "--max-connections", "5000", "--role-concurrency", "16"],
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         while not (data_dir / "server.json").exists():

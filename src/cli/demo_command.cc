@@ -334,8 +334,13 @@ int RunDemo(DemoArgs args) {
   server::Server server(options, dir->get(), engine->get());
   status = server.Start();
   if (!status.ok()) return fail(status);
+  if (!args.serve && args.listen.http_listen == ListenArgs{}.http_listen) args.listen.http_listen = "127.0.0.1:0";
+  auto api = StartAdminApi(**dir, args.listen, server);
+  if (!api.ok()) return fail(api.status());
+  std::string api_url = ApiUrl(args.listen, **api);
+  std::thread api_thread([&api] { (*api)->Run(); });
   HandleShutdownSignals(&server);
-  std::string info_path = WriteServerInfo(**dir, options, server);
+  std::string info_path = WriteServerInfo(**dir, options, server, api_url);
   std::thread running([&server] { server.Run(); });
 
   Endpoint endpoint{options.pg_host, server.port(), !options.insecure_no_tls};
@@ -343,12 +348,15 @@ int RunDemo(DemoArgs args) {
   std::cout << "Every statement above is in the audit log: " << (*dir)->audit().path() << "\n"
             << "The server's log: " << log_path << "\n";
   if (args.serve) {
+    std::cout << "\nAdmin API: " << api_url << " (HTTP Basic as alice, with her password)\n";
     PrintConnectLines(endpoint, args.data_dir);
   } else {
     std::cout << "Keep it running with: build/weir demo --serve --data-dir " << args.data_dir << "\n";
     server.RequestShutdown();
   }
   running.join();
+  (*api)->RequestShutdown();
+  api_thread.join();
   HandleShutdownSignals(nullptr);
   std::remove(info_path.c_str());
   Status flushed = (*dir)->audit().Flush();

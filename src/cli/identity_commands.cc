@@ -268,18 +268,7 @@ void AddIdentityCommands(CLI::App& app, GlobalOptions& options) {
       WEIR_ASSIGN_OR_RETURN(store::MetadataState state, dir.store().Load());
       for (const auto& r : state.roles) {
         if (r.name != role_name) continue;
-        nlohmann::ordered_json out;
-        out["name"] = r.name;
-        out["arn"] = state.cluster.RoleArn(r.name);
-        out["description"] = r.description;
-        out["trust_policy"] = r.trust_policy.empty() ? nlohmann::json(nullptr) : nlohmann::json::parse(r.trust_policy);
-        out["managed_policies"] = r.managed_policies;
-        nlohmann::json inline_policies = nlohmann::json::object();
-        for (const auto& [k, v] : r.inline_policies) inline_policies[k] = nlohmann::json::parse(v);
-        out["inline_policies"] = inline_policies;
-        out["tags"] = r.tags;
-        out["max_session_duration_s"] = r.max_session_duration_s;
-        std::cout << out.dump(2) << "\n";
+        std::cout << iam::DescribeRole(r, state.cluster).dump(2) << "\n";
         return Status::Ok();
       }
       return Status::NotFound("role " + role_name + " does not exist");

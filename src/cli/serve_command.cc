@@ -1,6 +1,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <thread>
 
 #include <CLI/CLI.hpp>
 
@@ -60,15 +61,21 @@ int RunServe(const GlobalOptions& global, const ServeArgs& args) {
   server::Server server(options, dir->get(), engine->get());
   Status started = server.Start();
   if (!started.ok()) return fail(started);
+  auto api = StartAdminApi(**dir, args.listen, server);
+  if (!api.ok()) return fail(api.status());
+  std::string api_url = ApiUrl(args.listen, **api);
+  std::thread api_thread([&api] { (*api)->Run(); });
   HandleShutdownSignals(&server);
-  std::string info_path = WriteServerInfo(**dir, options, server);
+  std::string info_path = WriteServerInfo(**dir, options, server, api_url);
   server::Log("info", "listening",
               {{"pg", options.pg_host + ":" + std::to_string(server.port())},
                {"port", server.port()},
+               {"api", api_url},
                {"tls", !options.insecure_no_tls},
                {"fingerprint", server.fingerprint()}});
   std::cout << "Weir is serving PostgreSQL clients on " << options.pg_host << ":" << server.port()
             << (options.insecure_no_tls ? " (no TLS)" : " (TLS)") << "\n";
+  std::cout << "admin API: " << api_url << " (OpenAPI document at " << api_url << "/openapi.json)\n";
   if (!options.insecure_no_tls) std::cout << "certificate SHA-256 fingerprint: " << server.fingerprint() << "\n";
   std::cout << "connect: psql \"host=" << (options.pg_host == "0.0.0.0" ? "127.0.0.1" : options.pg_host)
             << " port=" << server.port() << " user=USER sslmode=" << (options.insecure_no_tls ? "disable" : "require")
@@ -76,6 +83,8 @@ int RunServe(const GlobalOptions& global, const ServeArgs& args) {
             << std::flush;
 
   server.Run();
+  (*api)->RequestShutdown();
+  api_thread.join();
   HandleShutdownSignals(nullptr);
   std::remove(info_path.c_str());
   Status flushed = (*dir)->audit().Flush();

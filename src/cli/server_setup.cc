@@ -12,6 +12,7 @@
 #include <sys/sysinfo.h>
 
 #include "admin/data_dir.h"
+#include "api/admin_api.h"
 #include "duckdb.hpp"
 #include "pgwire/types.h"
 #include "session/settings.h"
@@ -112,10 +113,28 @@ Result<std::unique_ptr<engine::Engine>> OpenServerEngine(admin::DataDir& dir, in
   return engine::Engine::Open(options);
 }
 
-std::string WriteServerInfo(admin::DataDir& dir, const server::ServerOptions& options, const server::Server& server) {
+Result<std::unique_ptr<http::Server>> StartAdminApi(admin::DataDir& dir, const ListenArgs& args,
+                                                    const server::Server& server) {
+  WEIR_ASSIGN_OR_RETURN(auto listen, ParseListen(args.http_listen));
+  auto api = std::make_unique<http::Server>(listen.first, listen.second, server.tls(), api::MakeAdminApi(&dir));
+  WEIR_RETURN_IF_ERROR(api->Start());
+  return api;
+}
+
+std::string ApiUrl(const ListenArgs& args, const http::Server& api) {
+  auto listen = ParseListen(args.http_listen);
+  std::string host = listen.ok() ? listen->first : "127.0.0.1";
+  if (host == "0.0.0.0" || host == "::") host = "127.0.0.1";
+  if (host.find(':') != std::string::npos) host = "[" + host + "]";
+  return std::string(args.insecure_no_tls ? "http" : "https") + "://" + host + ":" + std::to_string(api.port());
+}
+
+std::string WriteServerInfo(admin::DataDir& dir, const server::ServerOptions& options, const server::Server& server,
+                            const std::string& api_url) {
   nlohmann::json info = {{"pid", static_cast<int>(::getpid())},
                          {"pg_host", options.pg_host},
                          {"pg_port", server.port()},
+                         {"api_url", api_url},
                          {"tls", !options.insecure_no_tls},
                          {"fingerprint", server.fingerprint()}};
   std::string path = dir.path() + "/server.json";

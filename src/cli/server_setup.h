@@ -10,6 +10,7 @@
 
 #include "common/status.h"
 #include "engine/engine.h"
+#include "http/http.h"
 #include "server/server.h"
 
 namespace CLI {
@@ -46,9 +47,19 @@ Result<int64_t> ParseBytes(const std::string& text);
 // the wire protocol sends them. `memory_budget` 0 = half the RAM.
 Result<std::unique_ptr<engine::Engine>> OpenServerEngine(admin::DataDir& dir, int64_t memory_budget, int threads);
 
-// Writes D/server.json (where clients and the CLI find the server);
+// The admin HTTPS API on --http-listen, with the query server's
+// certificate (plain HTTP under --insecure-no-tls), bound and ready to Run.
+Result<std::unique_ptr<http::Server>> StartAdminApi(admin::DataDir& dir, const ListenArgs& args,
+                                                    const server::Server& server);
+
+// "https://127.0.0.1:8443" for a bound API server.
+std::string ApiUrl(const ListenArgs& args, const http::Server& api);
+
+// Writes D/server.json (where clients and the CLI find the server: the
+// PostgreSQL address, the admin API's URL, the certificate's fingerprint);
 // returns its path.
-std::string WriteServerInfo(admin::DataDir& dir, const server::ServerOptions& options, const server::Server& server);
+std::string WriteServerInfo(admin::DataDir& dir, const server::ServerOptions& options, const server::Server& server,
+                            const std::string& api_url);
 
 // Installs SIGTERM/SIGINT handlers that shut `server` down gracefully
 // (null: uninstall), and ignores SIGPIPE.

@@ -1,16 +1,22 @@
 // weir apply / plan / destroy: stack files (docs/stack-file.md).
 
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
+#include <yaml-cpp/yaml.h>
 
 #include "admin/admin.h"
 #include "admin/data_dir.h"
 #include "cli/caller.h"
 #include "cli/commands.h"
 #include "cli/output.h"
+#include "cli/remote.h"
+#include "common/files.h"
 #include "stack/plan.h"
 #include "store/store.h"
 
@@ -23,9 +29,62 @@ enum class Mode { kPlan, kApply, kDestroy };
 struct StackArgs {
   std::string file;
   bool json = false;
+  std::string server;
 };
 
+const char* ModeName(Mode mode) { return mode == Mode::kPlan ? "plan" : mode == Mode::kApply ? "apply" : "destroy"; }
+
+// Through a running server's admin API: the file's text and the password
+// variables its users name go to the server; generated passwords come back
+// and are written here, next to the stack file.
+Status RunRemote(Mode mode, const Remote& remote, const StackArgs& args) {
+  std::ifstream in(args.file, std::ios::binary);
+  if (!in) return Status::NotFound("stack file " + args.file + " cannot be read");
+  std::stringstream text;
+  text << in.rdbuf();
+  nlohmann::json env = nlohmann::json::object();
+  try {
+    YAML::Node root = YAML::Load(text.str());
+    if (root.IsMap() && root["users"] && root["users"].IsSequence()) {
+      for (const auto& user : root["users"]) {
+        if (!user.IsMap() || !user["password"] || !user["password"].IsMap() || !user["password"]["env"]) continue;
+        std::string var = user["password"]["env"].as<std::string>();
+        if (const char* value = std::getenv(var.c_str())) env[var] = value;
+      }
+    }
+  } catch (const YAML::Exception&) {
+    // The server reports the error with its position.
+  }
+  WEIR_ASSIGN_OR_RETURN(nlohmann::json out, CallApi(remote, "POST", std::string("/v1/stacks/") + ModeName(mode),
+                                                    {{"file", args.file}, {"text", text.str()}, {"env", env}}));
+  std::vector<std::string> written;
+  if (out.contains("generated_passwords")) {
+    for (const auto& [path, password] : out["generated_passwords"].items()) {
+      std::filesystem::path file(path);
+      if (file.is_relative()) file = std::filesystem::path(args.file).parent_path() / file;
+      WEIR_RETURN_IF_ERROR(WriteSecretFile(file.string(), password.get<std::string>() + "\n"));
+      written.push_back(file.string());
+    }
+  }
+  if (args.json) {
+    out.erase("text");
+    out.erase("generated_passwords");
+    out["password_files"] = written;
+    std::cout << out.dump(2) << "\n";
+    return Status::Ok();
+  }
+  std::cout << out.value("text", "");
+  for (const auto& path : written) std::cout << "wrote generated password to " << path << " (mode 0600)\n";
+  if (mode != Mode::kPlan) {
+    std::cout << (mode == Mode::kDestroy ? "destroyed" : "applied") << " stack " << out.value("stack", "")
+              << " through the server at " << remote.endpoint.host << ":" << remote.endpoint.port << "\n";
+  }
+  return Status::Ok();
+}
+
 Status Run(Mode mode, const GlobalOptions& options, const StackArgs& args) {
+  WEIR_ASSIGN_OR_RETURN(auto remote, FindServer(options, args.server));
+  if (remote) return RunRemote(mode, *remote, args);
   WEIR_ASSIGN_OR_RETURN(auto dir, admin::DataDir::Open(options.data_dir));
   WEIR_ASSIGN_OR_RETURN(admin::Caller caller, ActingCaller(options, *dir));
   WEIR_ASSIGN_OR_RETURN(store::MetadataState state, dir->store().Load());
@@ -40,7 +99,8 @@ Status Run(Mode mode, const GlobalOptions& options, const StackArgs& args) {
   if (!args.json) std::cout << plan->Format();
   admin::Admin admin(dir.get(), std::move(caller));
   std::vector<std::string> written;
-  WEIR_RETURN_IF_ERROR(stack::Apply(admin, *plan, &written));
+  WEIR_RETURN_IF_ERROR(stack::Apply(admin, *plan));
+  WEIR_RETURN_IF_ERROR(stack::WritePasswordFiles(*plan, &written));
   if (args.json) {
     nlohmann::json out = plan->ToJson();
     out["applied"] = true;
@@ -59,6 +119,9 @@ void Add(CLI::App& app, GlobalOptions& options, Mode mode, const char* name, con
   command->add_option("stack-file", args->file, "The stack file (YAML; see docs/stack-file.md)")->required();
   command->add_option("--data-dir", options.data_dir, "Data directory (default: $WEIR_DATA_DIR or ./weir-data)");
   command->add_flag("--json", args->json, "Print the plan (and result) as JSON");
+  command->add_option("--server", args->server,
+                      "Go through this server's admin API (https://HOST:PORT); by default, through the server "
+                      "D/server.json names when one is running on the data directory");
   AddUserOption(command, options);
   command->callback([&options, args, mode]() {
     Status status = Run(mode, options, *args);

@@ -72,6 +72,22 @@ bool FromJson(const nlohmann::json& json, User* out) {
   }
 }
 
+nlohmann::ordered_json DescribeRole(const Role& r, const Cluster& cluster) {
+  nlohmann::ordered_json out;
+  out["name"] = r.name;
+  out["arn"] = cluster.RoleArn(r.name);
+  out["description"] = r.description;
+  out["trust_policy"] =
+      r.trust_policy.empty() ? nlohmann::json(nullptr) : nlohmann::json::parse(r.trust_policy, nullptr, false);
+  out["managed_policies"] = r.managed_policies;
+  nlohmann::json inline_policies = nlohmann::json::object();
+  for (const auto& [k, v] : r.inline_policies) inline_policies[k] = nlohmann::json::parse(v, nullptr, false);
+  out["inline_policies"] = inline_policies;
+  out["tags"] = r.tags;
+  out["max_session_duration_s"] = r.max_session_duration_s;
+  return out;
+}
+
 nlohmann::json ToJson(const Cluster& cluster) {
   return {{"account", cluster.account}, {"region", cluster.region}, {"name", cluster.name}, {"tags", cluster.tags}};
 }

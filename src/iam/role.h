@@ -95,6 +95,10 @@ inline constexpr const char* kClusterRoleName = "weir-cluster-role";
 nlohmann::json ToJson(const Role& role);
 nlohmann::json ToJson(const User& user);
 nlohmann::json ToJson(const Cluster& cluster);
+// A role as people read it (`weir role show`, the admin API): name, ARN,
+// description, trust policy and inline policies as JSON, attachments,
+// tags, max session duration.
+nlohmann::ordered_json DescribeRole(const Role& role, const Cluster& cluster);
 // Parse the forms above; false on a malformed document (never throws).
 bool FromJson(const nlohmann::json& json, Role* out);
 bool FromJson(const nlohmann::json& json, User* out);

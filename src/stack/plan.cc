@@ -924,16 +924,19 @@ nlohmann::json Plan::ToJson() const {
   return {{"stack", stack_}, {"destroy", destroy_}, {"changes", changes}, {"unchanged", unchanged_}};
 }
 
-Status Apply(admin::Admin& admin, const Plan& plan, std::vector<std::string>* written_files) {
+Status Apply(admin::Admin& admin, const Plan& plan) {
   if (plan.steps_.empty() && !plan.record_changes_) return Status::Ok();
-  WEIR_RETURN_IF_ERROR(admin.Batch([&]() -> Status {
+  return admin.Batch([&]() -> Status {
     for (const auto& step : plan.steps_) WEIR_RETURN_IF_ERROR(step(admin));
     if (plan.destroy_) return admin.DeleteStack(plan.stack_);
     return admin.PutStack(plan.stack_, plan.record_);
-  }));
-  for (const auto& [path, password] : plan.password_files_) {
+  });
+}
+
+Status WritePasswordFiles(const Plan& plan, std::vector<std::string>* written) {
+  for (const auto& [path, password] : plan.generated_passwords()) {
     WEIR_RETURN_IF_ERROR(WriteSecretFile(path, password + "\n"));
-    if (written_files != nullptr) written_files->push_back(path);
+    if (written != nullptr) written->push_back(path);
   }
   return Status::Ok();
 }

@@ -57,13 +57,18 @@ class Plan {
   size_t unchanged() const { return unchanged_; }
   bool empty() const { return changes_.empty(); }
 
+  // Passwords generated for users this plan creates, with the file each
+  // goes to (the stack's `password: {generate: FILE}`), for the caller to
+  // write (0600) once Apply has committed.
+  const std::vector<std::pair<std::string, std::string>>& generated_passwords() const { return password_files_; }
+
   // "+ role marketing-data-access-role" lines and a summary.
   std::string Format() const;
   nlohmann::json ToJson() const;
 
  private:
   friend class Planner;
-  friend Status Apply(admin::Admin& admin, const Plan& plan, std::vector<std::string>* written_files);
+  friend Status Apply(admin::Admin& admin, const Plan& plan);
 
   std::string stack_;
   bool destroy_ = false;
@@ -90,8 +95,11 @@ Result<Plan> PlanDestroy(const std::string& name, const store::MetadataState& st
 
 // Makes the plan's changes in one batch (see Admin::Batch) and stores the
 // stack record. A failing change names its declaration and nothing stays
-// changed. Generated password files are written after the commit; their
-// paths go to `written_files` when given.
-Status Apply(admin::Admin& admin, const Plan& plan, std::vector<std::string>* written_files = nullptr);
+// changed.
+Status Apply(admin::Admin& admin, const Plan& plan);
+
+// Writes the plan's generated passwords to their files (0600); appends
+// their paths to `written` when given.
+Status WritePasswordFiles(const Plan& plan, std::vector<std::string>* written = nullptr);
 
 }  // namespace weir::stack

@@ -136,6 +136,11 @@ Substitutions SubstitutionsFor(const iam::Cluster& cluster);
 // duplicates. kInvalidArgument naming file, line, column and field.
 Result<Stack> ParseStack(const std::string& text, const std::string& file, const Substitutions& substitutions);
 
+// One grant written as in a stack file's `grants` list (JSON or YAML):
+// {"principal": "role/R", "permissions": [...], "grantable": [...],
+// "resource": {...}}. Errors name `source`, the position and the field.
+Result<access::Grant> ParseGrant(const std::string& text, const std::string& source);
+
 // Reads and parses the stack file at `path` (kNotFound / kIoError when unreadable).
 Result<Stack> LoadStack(const std::string& path, const Substitutions& substitutions);
 

@@ -329,7 +329,40 @@ Status ParseResource(const Reader& r, const Field& f, access::Grant* g) {
   return CheckName(r, field, "table", g->table);
 }
 
+// One grant: {principal, permissions, grantable, resource}.
+Result<access::Grant> ParseGrantField(const Reader& r, const Field& f) {
+  WEIR_ASSIGN_OR_RETURN(auto p, r.Map(f, {"principal", "permissions", "grantable", "resource"}));
+  access::Grant g;
+  WEIR_ASSIGN_OR_RETURN(std::string principal, r.RequiredString(p, f, "principal"));
+  WEIR_ASSIGN_OR_RETURN(g.role, GrantRole(r, p["principal"], principal));
+  if (!p.count("permissions")) return r.Error(f, "missing field 'permissions'");
+  WEIR_ASSIGN_OR_RETURN(g.permissions, Permissions(r, p["permissions"], false));
+  if (p.count("grantable")) {
+    WEIR_ASSIGN_OR_RETURN(g.grantable, Permissions(r, p["grantable"], true));
+  }
+  if (!g.permissions.Contains(g.grantable)) {
+    return r.Error(p["grantable"], "grantable permissions must be among the granted permissions");
+  }
+  if (!p.count("resource")) return r.Error(f, "missing field 'resource'");
+  WEIR_RETURN_IF_ERROR(ParseResource(r, p["resource"], &g));
+  Status valid = access::CheckValid(g.permissions, g.Resource());
+  if (!valid.ok()) return r.At(p["permissions"]).Wrap(valid);
+  return g;
+}
+
 }  // namespace
+
+Result<access::Grant> ParseGrant(const std::string& text, const std::string& source) {
+  Reader r(source, Substitutions{});
+  try {
+    YAML::Node root = YAML::Load(text);
+    if (!root.IsMap()) return r.Error({root, ""}, "a grant is a mapping with principal, permissions and resource");
+    return ParseGrantField(r, {root, ""});
+  } catch (const YAML::Exception& e) {
+    Where w{source, e.mark.line + 1, e.mark.column + 1, ""};
+    return w.Wrap(Status::InvalidArgument("invalid JSON: " + e.msg));
+  }
+}
 
 Result<Stack> ParseStack(const std::string& text, const std::string& file, const Substitutions& subs) {
   Reader r(file, subs);
@@ -546,25 +579,10 @@ Result<Stack> ParseStack(const std::string& text, const std::string& file, const
 
     WEIR_ASSIGN_OR_RETURN(auto grants, r.List(m["grants"]));
     for (const auto& f : grants) {
-      WEIR_ASSIGN_OR_RETURN(auto p, r.Map(f, {"principal", "permissions", "grantable", "resource"}));
       GrantSpec spec;
       spec.where = r.At(f);
-      auto& g = spec.grant;
-      WEIR_ASSIGN_OR_RETURN(std::string principal, r.RequiredString(p, f, "principal"));
-      WEIR_ASSIGN_OR_RETURN(g.role, GrantRole(r, p["principal"], principal));
-      if (!p.count("permissions")) return r.Error(f, "missing field 'permissions'");
-      WEIR_ASSIGN_OR_RETURN(g.permissions, Permissions(r, p["permissions"], false));
-      if (p.count("grantable")) {
-        WEIR_ASSIGN_OR_RETURN(g.grantable, Permissions(r, p["grantable"], true));
-      }
-      if (!g.permissions.Contains(g.grantable)) {
-        return r.Error(p["grantable"], "grantable permissions must be among the granted permissions");
-      }
-      if (!p.count("resource")) return r.Error(f, "missing field 'resource'");
-      WEIR_RETURN_IF_ERROR(ParseResource(r, p["resource"], &g));
-      Status valid = access::CheckValid(g.permissions, g.Resource());
-      if (!valid.ok()) return r.At(p["permissions"]).Wrap(valid);
-      std::string key = g.role + " " + g.ResourceLabel();
+      WEIR_ASSIGN_OR_RETURN(spec.grant, ParseGrantField(r, f));
+      std::string key = spec.grant.role + " " + spec.grant.ResourceLabel();
       WEIR_RETURN_IF_ERROR(seen.Add(r, f, "grant to", key));
       stack.grants.push_back(std::move(spec));
     }

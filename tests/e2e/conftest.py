@@ -155,7 +155,8 @@ class WeirServer:
             info_path.unlink()
         self.stderr_path = weir.data_dir / "serve.log"
         self.proc = subprocess.Popen(
-            [str(WEIR), "serve", "--data-dir", str(weir.data_dir), "--pg-listen", "127.0.0.1:0", *extra_args],
+            [str(WEIR), "serve", "--data-dir", str(weir.data_dir), "--pg-listen", "127.0.0.1:0",
+             "--http-listen", "127.0.0.1:0", *extra_args],
             stdout=subprocess.DEVNULL,
             stderr=open(self.stderr_path, "w"),
         )

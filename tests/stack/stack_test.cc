@@ -147,6 +147,7 @@ class StackApply : public ::testing::Test {
     WEIR_ASSIGN_OR_RETURN(Plan plan, PlanApply(stack, State(), env));
     admin::Admin admin(dir_.get(), "local:test");
     WEIR_RETURN_IF_ERROR(Apply(admin, plan));
+    WEIR_RETURN_IF_ERROR(WritePasswordFiles(plan));
     return plan;
   }
 

@@ -1,0 +1,701 @@
+#include "api/admin_api.h"
+
+#include <ctime>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "access/explain.h"
+#include "access/snapshot.h"
+#include "admin/admin.h"
+#include "admin/data_dir.h"
+#include "iam/assume.h"
+#include "iam/session_credentials.h"
+#include "stack/plan.h"
+#include "stack/stack.h"
+#include "store/store.h"
+
+namespace weir::api {
+
+namespace {
+
+using Json = nlohmann::json;
+
+// One request, authenticated.
+struct Call {
+  const http::Request& request;
+  std::map<std::string, std::string> params;  // from the route's {placeholders}
+  Json body;                                  // the JSON body (an object; {} when empty)
+  admin::DataDir& dir;
+  admin::Admin& admin;
+
+  const std::string& Param(const std::string& name) const { return params.at(name); }
+
+  Result<std::string> Str(const char* key) const {
+    auto it = body.find(key);
+    if (it == body.end() || !it->is_string()) {
+      return Status::InvalidArgument(std::string("the body needs a string field \"") + key + "\"");
+    }
+    return it->get<std::string>();
+  }
+  Result<std::string> OptStr(const char* key) const {
+    auto it = body.find(key);
+    if (it == body.end() || it->is_null()) return std::string();
+    if (!it->is_string()) return Status::InvalidArgument(std::string("field \"") + key + "\" must be a string");
+    return it->get<std::string>();
+  }
+  // A policy document: a JSON object (or a string holding one), as JSON text.
+  Result<std::string> Document(const char* key) const {
+    auto it = body.find(key);
+    if (it == body.end()) return Status::InvalidArgument(std::string("the body needs a \"") + key + "\" document");
+    if (it->is_string()) return it->get<std::string>();
+    if (!it->is_object()) return Status::InvalidArgument(std::string("field \"") + key + "\" must be a JSON object");
+    return it->dump();
+  }
+  Result<iam::Tags> Tags(const char* key) const {
+    iam::Tags out;
+    auto it = body.find(key);
+    if (it == body.end() || it->is_null()) return out;
+    if (!it->is_object()) return Status::InvalidArgument(std::string("field \"") + key + "\" must be an object");
+    for (const auto& [k, v] : it->items()) {
+      if (!v.is_string()) return Status::InvalidArgument("tag " + k + " must have a string value");
+      out[k] = v.get<std::string>();
+    }
+    return out;
+  }
+  Result<std::vector<std::string>> Strings(const char* key) const {
+    std::vector<std::string> out;
+    auto it = body.find(key);
+    if (it == body.end() || it->is_null()) return out;
+    if (!it->is_array()) return Status::InvalidArgument(std::string("field \"") + key + "\" must be a list");
+    for (const auto& v : *it) {
+      if (!v.is_string()) return Status::InvalidArgument(std::string("field \"") + key + "\" must list strings");
+      out.push_back(v.get<std::string>());
+    }
+    return out;
+  }
+  std::string Query(const char* key) const {
+    auto it = request.query.find(key);
+    return it == request.query.end() ? "" : it->second;
+  }
+};
+
+using Run = std::function<Result<Json>(Call&)>;
+
+struct Route {
+  const char* method;
+  const char* pattern;
+  const char* summary;
+  const char* action;  // the IAM action(s) it needs, for the document
+  Run run;
+  int success = 200;
+};
+
+Json Ok() { return Json{{"ok", true}}; }
+
+Result<store::MetadataState> State(Call& c) { return c.dir.store().Load(); }
+
+Result<access::ColumnScope> Columns(const Json& spec, std::vector<std::string>* columns) {
+  columns->clear();
+  if (spec.is_null() || (spec.is_string() && spec.get<std::string>() == "all")) return access::ColumnScope::kAll;
+  if (!spec.is_object() || spec.size() != 1 || !(spec.contains("include") || spec.contains("exclude"))) {
+    return Status::InvalidArgument("\"columns\" is \"all\", {\"include\": [...]} or {\"exclude\": [...]}");
+  }
+  auto scope = spec.contains("include") ? access::ColumnScope::kInclude : access::ColumnScope::kExclude;
+  for (const auto& v : spec.begin().value()) {
+    if (!v.is_string()) return Status::InvalidArgument("column names are strings");
+    columns->push_back(v.get<std::string>());
+  }
+  return scope;
+}
+
+Result<std::pair<std::string, std::string>> SplitTable(const std::string& name) {
+  auto dot = name.find('.');
+  if (dot == std::string::npos || dot == 0 || dot + 1 == name.size()) {
+    return Status::InvalidArgument("expected DATABASE.TABLE, not '" + name + "'");
+  }
+  return std::make_pair(name.substr(0, dot), name.substr(dot + 1));
+}
+
+Json GrantJson(const access::Grant& g) {
+  return {{"id", g.id},
+          {"role", g.role},
+          {"resource", g.ResourceLabel()},
+          {"database", g.database},
+          {"table", g.table},
+          {"scope", access::ColumnScopeName(g.scope)},
+          {"columns", g.columns},
+          {"filter", g.filter},
+          {"permissions", access::ToString(g.permissions)},
+          {"grantable", access::ToString(g.grantable)}};
+}
+
+// Stack requests: {"file": NAME, "text": YAML, "env": {VAR: VALUE}}.
+Result<Json> StackCall(Call& c, const char* mode) {
+  WEIR_ASSIGN_OR_RETURN(std::string text, c.Str("text"));
+  WEIR_ASSIGN_OR_RETURN(std::string file, c.OptStr("file"));
+  if (file.empty()) file = "stack.yaml";
+  std::map<std::string, std::string> env;
+  if (auto it = c.body.find("env"); it != c.body.end() && it->is_object()) {
+    for (const auto& [k, v] : it->items()) {
+      if (v.is_string()) env[k] = v.get<std::string>();
+    }
+  }
+  WEIR_ASSIGN_OR_RETURN(store::MetadataState state, State(c));
+  WEIR_ASSIGN_OR_RETURN(stack::Stack parsed, stack::ParseStack(text, file, stack::SubstitutionsFor(state.cluster)));
+  // Generated password files are the client's to write: no folder here.
+  parsed.folder.clear();
+  auto lookup = [&env](const std::string& name) -> std::optional<std::string> {
+    auto it = env.find(name);
+    if (it == env.end()) return std::nullopt;
+    return it->second;
+  };
+  std::string m = mode;
+  Result<stack::Plan> plan =
+      m == "destroy" ? stack::PlanDestroy(parsed.name, state) : stack::PlanApply(parsed, state, lookup);
+  if (!plan.ok()) return plan.status();
+  Json out = plan->ToJson();
+  out["text"] = plan->Format();
+  if (m != "plan") {
+    WEIR_RETURN_IF_ERROR(stack::Apply(c.admin, *plan));
+    out["applied"] = true;
+    Json generated = Json::object();
+    for (const auto& [path, password] : plan->generated_passwords()) generated[path] = password;
+    out["generated_passwords"] = generated;
+  }
+  return out;
+}
+
+const std::vector<Route>& Routes() {
+  static const std::vector<Route> routes = {
+      {"GET", "/v1/whoami", "The authenticated caller", "(none)",
+       [](Call& c) -> Result<Json> {
+         WEIR_ASSIGN_OR_RETURN(auto state, State(c));
+         Json out = {{"user", *c.admin.caller().user}};
+         for (const auto& u : state.users) {
+           if (u.name == *c.admin.caller().user) out["execution_role"] = u.execution_role;
+         }
+         return out;
+       }},
+      {"GET", "/v1/me/roles", "Roles the caller may use as runtime roles", "(none)",
+       [](Call& c) -> Result<Json> {
+         auto snapshot = c.dir.snapshot();
+         return Json{{"roles", snapshot->directory().AssumableRoles(*c.admin.caller().user)}};
+       }},
+      // --- the cluster ---
+      {"GET", "/v1/cluster", "The cluster record", "elasticmapreduce:DescribeCluster",
+       [](Call& c) -> Result<Json> {
+         WEIR_RETURN_IF_ERROR(c.admin.Check({admin::Operation::kDescribeCluster}));
+         WEIR_ASSIGN_OR_RETURN(auto state, State(c));
+         return iam::ToJson(state.cluster);
+       }},
+      {"POST", "/v1/cluster/tags", "Add (set) and remove (remove) cluster tags",
+       "elasticmapreduce:AddTags, elasticmapreduce:RemoveTags",
+       [](Call& c) -> Result<Json> {
+         WEIR_ASSIGN_OR_RETURN(auto set, c.Tags("set"));
+         WEIR_ASSIGN_OR_RETURN(auto remove, c.Strings("remove"));
+         WEIR_RETURN_IF_ERROR(c.admin.TagCluster(set, remove));
+         return Ok();
+       }},
+      // --- roles ---
+      {"GET", "/v1/roles", "Role names", "iam:ListRoles",
+       [](Call& c) -> Result<Json> {
+         WEIR_RETURN_IF_ERROR(c.admin.Check({admin::Operation::kListRoles}));
+         WEIR_ASSIGN_OR_RETURN(auto state, State(c));
+         Json names = Json::array();
+         for (const auto& r : state.roles) names.push_back(r.name);
+         return Json{{"roles", names}};
+       }},
+      {"POST", "/v1/roles", "Create a role {name, description}", "iam:CreateRole",
+       [](Call& c) -> Result<Json> {
+         WEIR_ASSIGN_OR_RETURN(std::string name, c.Str("name"));
+         WEIR_ASSIGN_OR_RETURN(std::string description, c.OptStr("description"));
+         WEIR_RETURN_IF_ERROR(c.admin.CreateRole(name, description));
+         return Ok();
+       },
+       201},
+      {"GET", "/v1/roles/{role}", "A role: trust policy, policies, tags", "iam:GetRole",
+       [](Call& c) -> Result<Json> {
+         WEIR_RETURN_IF_ERROR(c.admin.Check({admin::Operation::kGetRole, c.Param("role")}));
+         WEIR_ASSIGN_OR_RETURN(auto state, State(c));
+         for (const auto& r : state.roles) {
+           if (r.name == c.Param("role")) return Json::parse(iam::DescribeRole(r, state.cluster).dump());
+         }
+         return Status::NotFound("role " + c.Param("role") + " does not exist");
+       }},
+      {"DELETE", "/v1/roles/{role}", "Delete a role (and its grants)", "iam:DeleteRole",
+       [](Call& c) -> Result<Json> {
+         WEIR_RETURN_IF_ERROR(c.admin.DeleteRole(c.Param("role")));
+         return Ok();
+       }},
+      {"PUT", "/v1/roles/{role}/trust-policy", "Replace the trust policy {document}", "iam:UpdateAssumeRolePolicy",
+       [](Call& c) -> Result<Json> {
+         WEIR_ASSIGN_OR_RETURN(std::string doc, c.Document("document"));
+         WEIR_RETURN_IF_ERROR(c.admin.SetTrustPolicy(c.Param("role"), doc));
+         return Ok();
+       }},
+      {"PUT", "/v1/roles/{role}/policies/{policy}", "Put an inline policy {document}", "iam:PutRolePolicy",
+       [](Call& c) -> Result<Json> {
+         WEIR_ASSIGN_OR_RETURN(std::string doc, c.Document("document"));
+         WEIR_RETURN_IF_ERROR(c.admin.PutRolePolicy(c.Param("role"), c.Param("policy"), doc));
+         return Ok();
+       }},
+      {"DELETE", "/v1/roles/{role}/policies/{policy}", "Delete an inline policy", "iam:DeleteRolePolicy",
+       [](Call& c) -> Result<Json> {
+         WEIR_RETURN_IF_ERROR(c.admin.DeleteRolePolicy(c.Param("role"), c.Param("policy")));
+         return Ok();
+       }},
+      {"PUT", "/v1/roles/{role}/attached-policies/{policy}", "Attach a managed policy", "iam:AttachRolePolicy",
+       [](Call& c) -> Result<Json> {
+         WEIR_RETURN_IF_ERROR(c.admin.AttachRolePolicy(c.Param("role"), c.Param("policy")));
+         return Ok();
+       }},
+      {"DELETE", "/v1/roles/{role}/attached-policies/{policy}", "Detach a managed policy", "iam:DetachRolePolicy",
+       [](Call& c) -> Result<Json> {
+         WEIR_RETURN_IF_ERROR(c.admin.DetachRolePolicy(c.Param("role"), c.Param("policy")));
+         return Ok();
+       }},
+      {"POST", "/v1/roles/{role}/tags", "Set and remove role tags {set, remove}", "iam:TagRole, iam:UntagRole",
+       [](Call& c) -> Result<Json> {
+         WEIR_ASSIGN_OR_RETURN(auto set, c.Tags("set"));
+         WEIR_ASSIGN_OR_RETURN(auto remove, c.Strings("remove"));
+         WEIR_RETURN_IF_ERROR(c.admin.TagRole(c.Param("role"), set, remove));
+         return Ok();
+       }},
+      // --- users ---
+      {"GET", "/v1/users", "Users", "iam:ListUsers",
+       [](Call& c) -> Result<Json> {
+         WEIR_RETURN_IF_ERROR(c.admin.Check({admin::Operation::kListUsers}));
+         WEIR_ASSIGN_OR_RETURN(auto state, State(c));
+         Json users = Json::array();
+         for (const auto& u : state.users) {
+           users.push_back({{"name", u.name}, {"execution_role", u.execution_role}, {"enabled", u.enabled}});
+         }
+         return Json{{"users", users}};
+       }},
+      {"POST", "/v1/users", "Create a user {name, execution_role, password, tags}", "iam:CreateUser, iam:PassRole",
+       [](Call& c) -> Result<Json> {
+         WEIR_ASSIGN_OR_RETURN(std::string name, c.Str("name"));
+         WEIR_ASSIGN_OR_RETURN(std::string role, c.Str("execution_role"));
+         WEIR_ASSIGN_OR_RETURN(std::string password, c.OptStr("password"));
+         WEIR_ASSIGN_OR_RETURN(auto tags, c.Tags("tags"));
+         WEIR_RETURN_IF_ERROR(c.admin.CreateUser(name, role, password, tags));
+         return Ok();
+       },
+       201},
+      {"GET", "/v1/users/{user}", "A user (without secrets)", "iam:GetUser",
+       [](Call& c) -> Result<Json> {
+         WEIR_RETURN_IF_ERROR(c.admin.Check({admin::Operation::kGetUser, c.Param("user")}));
+         WEIR_ASSIGN_OR_RETURN(auto state, State(c));
+         for (const auto& u : state.users) {
+           if (u.name != c.Param("user")) continue;
+           Json keys = Json::array();
+           for (const auto& k : u.access_keys) keys.push_back({{"id", k.id}, {"active", k.active}});
+           return Json{{"name", u.name}, {"execution_role", u.execution_role},        {"enabled", u.enabled},
+                       {"tags", u.tags}, {"has_password", u.password.iterations > 0}, {"access_keys", keys}};
+         }
+         return Status::NotFound("user " + c.Param("user") + " does not exist");
+       }},
+      {"PATCH", "/v1/users/{user}", "Update {execution_role, enabled, set_tags, remove_tags}",
+       "iam:UpdateUser, iam:PassRole, iam:TagUser, iam:UntagUser",
+       [](Call& c) -> Result<Json> {
+         std::optional<std::string> role;
+         std::optional<bool> enabled;
+         if (c.body.contains("execution_role")) {
+           WEIR_ASSIGN_OR_RETURN(role, c.Str("execution_role"));
+         }
+         if (auto it = c.body.find("enabled"); it != c.body.end()) {
+           if (!it->is_boolean()) return Status::InvalidArgument("\"enabled\" must be true or false");
+           enabled = it->get<bool>();
+         }
+         WEIR_ASSIGN_OR_RETURN(auto set, c.Tags("set_tags"));
+         WEIR_ASSIGN_OR_RETURN(auto remove, c.Strings("remove_tags"));
+         WEIR_RETURN_IF_ERROR(c.admin.UpdateUser(c.Param("user"), role, enabled, set, remove));
+         return Ok();
+       }},
+      {"PUT", "/v1/users/{user}/password", "Set the password {password}", "iam:UpdateLoginProfile",
+       [](Call& c) -> Result<Json> {
+         WEIR_ASSIGN_OR_RETURN(std::string password, c.Str("password"));
+         WEIR_RETURN_IF_ERROR(c.admin.SetPassword(c.Param("user"), password));
+         return Ok();
+       }},
+      {"DELETE", "/v1/users/{user}", "Delete a user", "iam:DeleteUser",
+       [](Call& c) -> Result<Json> {
+         WEIR_RETURN_IF_ERROR(c.admin.DeleteUser(c.Param("user")));
+         return Ok();
+       }},
+      // --- managed policies ---
+      {"GET", "/v1/policies", "Managed policies", "iam:ListPolicies",
+       [](Call& c) -> Result<Json> {
+         WEIR_RETURN_IF_ERROR(c.admin.Check({admin::Operation::kListPolicies}));
+         WEIR_ASSIGN_OR_RETURN(auto state, State(c));
+         Json out = Json::array();
+         for (const auto& p : state.policies) {
+           out.push_back({{"name", p.name},
+                          {"description", p.description},
+                          {"document", Json::parse(p.document, nullptr, false)}});
+         }
+         return Json{{"policies", out}};
+       }},
+      {"POST", "/v1/policies", "Create a managed policy {name, document, description}", "iam:CreatePolicy",
+       [](Call& c) -> Result<Json> {
+         WEIR_ASSIGN_OR_RETURN(std::string name, c.Str("name"));
+         WEIR_ASSIGN_OR_RETURN(std::string doc, c.Document("document"));
+         WEIR_ASSIGN_OR_RETURN(std::string description, c.OptStr("description"));
+         WEIR_RETURN_IF_ERROR(c.admin.CreatePolicy(name, doc, description));
+         return Ok();
+       },
+       201},
+      {"PUT", "/v1/policies/{policy}", "Replace a managed policy's document {document}", "iam:CreatePolicyVersion",
+       [](Call& c) -> Result<Json> {
+         WEIR_ASSIGN_OR_RETURN(std::string doc, c.Document("document"));
+         WEIR_RETURN_IF_ERROR(c.admin.UpdatePolicy(c.Param("policy"), doc));
+         return Ok();
+       }},
+      {"DELETE", "/v1/policies/{policy}", "Delete a managed policy", "iam:DeletePolicy",
+       [](Call& c) -> Result<Json> {
+         WEIR_RETURN_IF_ERROR(c.admin.DeletePolicy(c.Param("policy")));
+         return Ok();
+       }},
+      // --- the catalog ---
+      {"GET", "/v1/tables", "Databases and their tables", "glue:GetTables",
+       [](Call& c) -> Result<Json> {
+         WEIR_RETURN_IF_ERROR(c.admin.Check({admin::Operation::kListTables}));
+         WEIR_ASSIGN_OR_RETURN(auto state, State(c));
+         Json dbs = Json::array(), tables = Json::array();
+         for (const auto& d : state.databases) dbs.push_back({{"name", d.name}, {"description", d.description}});
+         for (const auto& t : state.tables) {
+           Json cols = Json::array();
+           for (const auto& col : t.columns) {
+             cols.push_back({{"name", col.name}, {"type", col.type}, {"partition", col.partition}});
+           }
+           tables.push_back({{"database", t.database},
+                             {"name", t.name},
+                             {"location", t.location},
+                             {"format", catalog::FormatName(t.format)},
+                             {"columns", cols}});
+         }
+         return Json{{"databases", dbs}, {"tables", tables}};
+       }},
+      {"POST", "/v1/databases", "Create a database {name, description}", "glue:CreateDatabase",
+       [](Call& c) -> Result<Json> {
+         WEIR_ASSIGN_OR_RETURN(std::string name, c.Str("name"));
+         WEIR_ASSIGN_OR_RETURN(std::string description, c.OptStr("description"));
+         WEIR_RETURN_IF_ERROR(c.admin.CreateDatabase(name, description));
+         return Ok();
+       },
+       201},
+      {"DELETE", "/v1/databases/{database}", "Delete an empty database", "glue:DeleteDatabase",
+       [](Call& c) -> Result<Json> {
+         WEIR_RETURN_IF_ERROR(c.admin.DeleteDatabase(c.Param("database")));
+         return Ok();
+       }},
+      {"POST", "/v1/tables", "Register a table {database, name, location, format, create_database}", "glue:CreateTable",
+       [](Call& c) -> Result<Json> {
+         WEIR_ASSIGN_OR_RETURN(std::string db, c.Str("database"));
+         WEIR_ASSIGN_OR_RETURN(std::string name, c.Str("name"));
+         WEIR_ASSIGN_OR_RETURN(std::string location, c.Str("location"));
+         WEIR_ASSIGN_OR_RETURN(std::string format_name, c.OptStr("format"));
+         catalog::TableFormat format = catalog::TableFormat::kParquet;
+         if (!format_name.empty() && !catalog::ParseFormat(format_name, &format)) {
+           return Status::InvalidArgument("unknown format '" + format_name + "' (parquet or csv)");
+         }
+         bool create = c.body.value("create_database", false);
+         WEIR_ASSIGN_OR_RETURN(auto table, c.admin.RegisterTable(db, name, location, format, create));
+         return Json{{"table", table.QualifiedName()}, {"columns", table.columns.size()}};
+       },
+       201},
+      {"DELETE", "/v1/tables/{database}/{table}", "Drop a table (its filters and grants too)", "glue:DeleteTable",
+       [](Call& c) -> Result<Json> {
+         WEIR_RETURN_IF_ERROR(c.admin.DropTable(c.Param("database"), c.Param("table")));
+         return Ok();
+       }},
+      // --- data cells filters ---
+      {"GET", "/v1/filters", "Data cells filters", "lakeformation:ListDataCellsFilter",
+       [](Call& c) -> Result<Json> {
+         WEIR_RETURN_IF_ERROR(c.admin.Check({admin::Operation::kListFilters}));
+         WEIR_ASSIGN_OR_RETURN(auto state, State(c));
+         Json out = Json::array();
+         for (const auto& f : state.filters) {
+           out.push_back({{"database", f.database},
+                          {"table", f.table},
+                          {"name", f.name},
+                          {"row_filter", f.row_filter},
+                          {"scope", access::ColumnScopeName(f.scope)},
+                          {"columns", f.columns}});
+         }
+         return Json{{"filters", out}};
+       }},
+      {"POST", "/v1/filters", "Create a filter {database, table, name, row_filter, columns}",
+       "lakeformation:CreateDataCellsFilter",
+       [](Call& c) -> Result<Json> {
+         WEIR_ASSIGN_OR_RETURN(std::string db, c.Str("database"));
+         WEIR_ASSIGN_OR_RETURN(std::string table, c.Str("table"));
+         WEIR_ASSIGN_OR_RETURN(std::string name, c.Str("name"));
+         WEIR_ASSIGN_OR_RETURN(std::string row_filter, c.OptStr("row_filter"));
+         std::vector<std::string> columns;
+         WEIR_ASSIGN_OR_RETURN(auto scope, Columns(c.body.value("columns", Json()), &columns));
+         WEIR_RETURN_IF_ERROR(c.admin.CreateFilter(db, table, name, row_filter, scope, columns));
+         return Ok();
+       },
+       201},
+      {"DELETE", "/v1/filters/{database}/{table}/{filter}", "Delete a filter (and its grants)",
+       "lakeformation:DeleteDataCellsFilter",
+       [](Call& c) -> Result<Json> {
+         WEIR_RETURN_IF_ERROR(c.admin.DeleteFilter(c.Param("database"), c.Param("table"), c.Param("filter")));
+         return Ok();
+       }},
+      // --- grants ---
+      {"GET", "/v1/grants", "Grants (?role=R for one role's)", "lakeformation:ListPermissions",
+       [](Call& c) -> Result<Json> {
+         WEIR_RETURN_IF_ERROR(c.admin.Check({admin::Operation::kListAccess}));
+         WEIR_ASSIGN_OR_RETURN(auto state, State(c));
+         std::string role = c.Query("role");
+         Json out = Json::array();
+         for (const auto& g : state.grants) {
+           if (role.empty() || g.role == role) out.push_back(GrantJson(g));
+         }
+         return Json{{"grants", out}};
+       }},
+      {"POST", "/v1/grants", "Grant {principal, permissions, grantable, resource} (as in a stack file)",
+       "lakeformation:GrantPermissions",
+       [](Call& c) -> Result<Json> {
+         WEIR_ASSIGN_OR_RETURN(access::Grant grant, stack::ParseGrant(c.body.dump(), "request body"));
+         WEIR_RETURN_IF_ERROR(c.admin.Grant(grant));
+         return Ok();
+       }},
+      {"POST", "/v1/grants/revoke", "Revoke {principal, permissions, grantable, resource}",
+       "lakeformation:RevokePermissions",
+       [](Call& c) -> Result<Json> {
+         WEIR_ASSIGN_OR_RETURN(access::Grant grant, stack::ParseGrant(c.body.dump(), "request body"));
+         WEIR_RETURN_IF_ERROR(c.admin.Revoke(grant));
+         return Ok();
+       }},
+      // --- lake administrators ---
+      {"GET", "/v1/lake-admins", "Data lake administrators", "lakeformation:GetDataLakeSettings",
+       [](Call& c) -> Result<Json> {
+         WEIR_RETURN_IF_ERROR(c.admin.Check({admin::Operation::kGetDataLakeSettings}));
+         WEIR_ASSIGN_OR_RETURN(auto state, State(c));
+         return Json{{"lake_admins", state.lake_admins}};
+       }},
+      {"POST", "/v1/lake-admins", "Add {principal: user/NAME | role/NAME}", "lakeformation:PutDataLakeSettings",
+       [](Call& c) -> Result<Json> {
+         WEIR_ASSIGN_OR_RETURN(std::string principal, c.Str("principal"));
+         WEIR_RETURN_IF_ERROR(c.admin.AddLakeAdmin(principal));
+         return Ok();
+       }},
+      {"DELETE", "/v1/lake-admins/{kind}/{name}", "Remove user/NAME or role/NAME", "lakeformation:PutDataLakeSettings",
+       [](Call& c) -> Result<Json> {
+         WEIR_RETURN_IF_ERROR(c.admin.RemoveLakeAdmin(c.Param("kind") + "/" + c.Param("name")));
+         return Ok();
+       }},
+      // --- access questions ---
+      {"GET", "/v1/access/explain", "What ?role=R can read of ?table=DB.T (and ?column=C), and why",
+       "lakeformation:ListPermissions",
+       [](Call& c) -> Result<Json> {
+         WEIR_ASSIGN_OR_RETURN(auto table, SplitTable(c.Query("table")));
+         WEIR_RETURN_IF_ERROR(c.admin.Check({admin::Operation::kExplainAccess, table.first, table.second}));
+         auto snapshot = c.dir.snapshot();
+         WEIR_ASSIGN_OR_RETURN(auto explanation,
+                               access::ExplainTable(*snapshot, c.Query("role"), table.first, table.second));
+         std::string column = c.Query("column");
+         if (column.empty()) return Json::parse(access::ToJson(explanation).dump());
+         const access::ColumnExplanation* col = explanation.FindColumn(column);
+         if (col == nullptr) return Status::NotFound("table " + c.Query("table") + " has no column " + column);
+         return Json{{"role", explanation.role},
+                     {"table", explanation.QualifiedName()},
+                     {"row_predicate", explanation.row_predicate},
+                     {"column", Json::parse(access::ToJson(explanation, *col).dump())}};
+       }},
+      {"GET", "/v1/access/list", "Everything ?role=R can reach", "lakeformation:ListPermissions",
+       [](Call& c) -> Result<Json> {
+         WEIR_RETURN_IF_ERROR(c.admin.Check({admin::Operation::kListAccess}));
+         auto snapshot = c.dir.snapshot();
+         std::string role = c.Query("role");
+         return Json::parse(access::ListToJson(role, access::ListAccess(*snapshot, role)).dump());
+       }},
+      {"GET", "/v1/access/can-assume", "Whether ?user=U may use ?role=R as a runtime role, and which check decided",
+       "iam:SimulatePrincipalPolicy",
+       [](Call& c) -> Result<Json> {
+         WEIR_RETURN_IF_ERROR(c.admin.Check({admin::Operation::kSimulateUser, c.Query("user")}));
+         auto snapshot = c.dir.snapshot();
+         iam::AssumeDecision d = snapshot->directory().CanAssume(c.Query("user"), c.Query("role"));
+         return Json{{"allowed", d.allowed}, {"check", iam::AssumeCheckName(d.check)}, {"message", d.message}};
+       }},
+      // --- temporary credentials ---
+      {"POST", "/v1/sts/session-credentials",
+       "Temporary credentials {role, user (default: the caller), duration_seconds (default 3600)}",
+       "elasticmapreduce:GetClusterSessionCredentials (for another user)",
+       [](Call& c) -> Result<Json> {
+         WEIR_ASSIGN_OR_RETURN(std::string role, c.Str("role"));
+         WEIR_ASSIGN_OR_RETURN(std::string user, c.OptStr("user"));
+         if (user.empty()) user = *c.admin.caller().user;
+         int64_t duration = c.body.value("duration_seconds", int64_t{3600});
+         WEIR_ASSIGN_OR_RETURN(auto creds, c.admin.GetSessionCredentials(user, role, duration));
+         return Json{{"username", creds.username}, {"password", creds.password}, {"expires", creds.expires_s}};
+       }},
+      // --- stacks ---
+      {"POST", "/v1/stacks/plan", "Plan a stack file {file, text, env}", "(none: reads)",
+       [](Call& c) { return StackCall(c, "plan"); }},
+      {"POST", "/v1/stacks/apply", "Apply a stack file {file, text, env} in one transaction",
+       "cloudformation:CreateStack/UpdateStack and each change's own", [](Call& c) { return StackCall(c, "apply"); }},
+      {"POST", "/v1/stacks/destroy", "Destroy what a stack created {file, text}",
+       "cloudformation:DeleteStack and each removal's own", [](Call& c) { return StackCall(c, "destroy"); }},
+  };
+  return routes;
+}
+
+// Matches `pattern` ("/v1/roles/{role}") against the request's segments.
+bool Match(const char* pattern, const std::vector<std::string>& segments, std::map<std::string, std::string>* params) {
+  std::vector<std::string> parts;
+  std::string p = pattern;
+  size_t pos = 1;
+  while (pos <= p.size()) {
+    size_t slash = p.find('/', pos);
+    parts.push_back(p.substr(pos, slash == std::string::npos ? std::string::npos : slash - pos));
+    if (slash == std::string::npos) break;
+    pos = slash + 1;
+  }
+  if (parts.size() != segments.size()) return false;
+  params->clear();
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (parts[i].size() > 2 && parts[i].front() == '{') {
+      (*params)[parts[i].substr(1, parts[i].size() - 2)] = segments[i];
+    } else if (parts[i] != segments[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Basic authentication: a user's password, an access key, or temporary
+// credentials (sts:USER).
+Result<admin::Caller> Authenticate(admin::DataDir& dir, const http::Request& request) {
+  std::string user, password;
+  if (!http::ParseBasicAuth(request.Header("authorization"), &user, &password)) {
+    return Status::AuthenticationFailed(
+        "authentication required: HTTP Basic with a user and its password, an access "
+        "key id and its secret, or temporary credentials");
+  }
+  WEIR_ASSIGN_OR_RETURN(store::MetadataState state, dir.store().Load());
+  // Basic's user-id cannot hold a colon, so "sts:USER:TOKEN" arrives as
+  // user "sts" and password "USER:TOKEN"; a token sent with the plain user
+  // name is recognized by its form.
+  if (user == "sts") {
+    auto colon = password.find(':');
+    if (colon == std::string::npos) return Status::AuthenticationFailed("authentication failed for user sts");
+    user = "sts:" + password.substr(0, colon);
+    password = password.substr(colon + 1);
+  } else if (iam::IsSessionPassword(password)) {
+    user = "sts:" + user;
+  }
+  if (auto sts_user = iam::SessionUserFromName(user)) {
+    auto snapshot = dir.snapshot();
+    const iam::User* account = snapshot->directory().FindUser(*sts_user);
+    if (account == nullptr || !account->enabled || snapshot->session_key().empty()) {
+      return Status::AuthenticationFailed("authentication failed for user " + user);
+    }
+    auto claims = iam::VerifySessionPassword(snapshot->session_key(), *sts_user, password,
+                                             static_cast<int64_t>(std::time(nullptr)));
+    if (!claims.ok())
+      return Status::AuthenticationFailed("temporary credentials refused: " + claims.status().message());
+    return admin::Caller::ForUser(*sts_user);
+  }
+  auto caller = admin::Authenticate(state, user, password);
+  if (!caller.ok()) return Status::AuthenticationFailed(caller.status().message());
+  return caller;
+}
+
+}  // namespace
+
+nlohmann::json OpenApiDocument() {
+  Json paths = Json::object();
+  for (const auto& route : Routes()) {
+    std::string method = route.method;
+    for (auto& ch : method) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    Json op = {{"summary", route.summary},
+               {"description", std::string("IAM action: ") + route.action},
+               {"security", Json::array({{{"basic", Json::array()}}})},
+               {"responses",
+                {{std::to_string(route.success), {{"description", "success (JSON)"}}},
+                 {"400", {{"description", "invalid request"}}},
+                 {"401", {{"description", "authentication failed"}}},
+                 {"403", {{"description", "not authorized (names the IAM action and resource)"}}},
+                 {"404", {{"description", "not found"}}},
+                 {"409", {{"description", "conflict"}}}}}};
+    Json parameters = Json::array();
+    std::string pattern = route.pattern;
+    for (size_t open = pattern.find('{'); open != std::string::npos; open = pattern.find('{', open + 1)) {
+      size_t close = pattern.find('}', open);
+      parameters.push_back({{"name", pattern.substr(open + 1, close - open - 1)},
+                            {"in", "path"},
+                            {"required", true},
+                            {"schema", {{"type", "string"}}}});
+    }
+    if (!parameters.empty()) op["parameters"] = parameters;
+    if (method == "post" || method == "put" || method == "patch") {
+      op["requestBody"] = {{"required", true}, {"content", {{"application/json", {{"schema", {{"type", "object"}}}}}}}};
+    }
+    paths[route.pattern][method] = op;
+  }
+  return {{"openapi", "3.0.3"},
+          {"info",
+           {{"title", "Weir admin API"},
+            {"version", "1"},
+            {"description",
+             "Administration of a Weir data directory: every operation is an admin verb authorized by its IAM "
+             "action. Errors are {\"error\": {\"code\", \"sqlstate\", \"message\"}}."}}},
+          {"components", {{"securitySchemes", {{"basic", {{"type", "http"}, {"scheme", "basic"}}}}}}},
+          {"paths", paths}};
+}
+
+http::Handler MakeAdminApi(admin::DataDir* dir) {
+  auto mu = std::make_shared<std::mutex>();
+  return [dir, mu](const http::Request& request) -> http::Response {
+    if (request.method == "GET" && request.path == "/openapi.json") {
+      return http::Response::Json(200, OpenApiDocument().dump(2));
+    }
+    const Route* route = nullptr;
+    std::map<std::string, std::string> params;
+    bool path_known = false;
+    for (const auto& r : Routes()) {
+      std::map<std::string, std::string> p;
+      if (!Match(r.pattern, request.segments, &p)) continue;
+      path_known = true;
+      if (request.method == r.method) {
+        route = &r;
+        params = std::move(p);
+        break;
+      }
+    }
+    if (route == nullptr) {
+      if (path_known) {
+        return http::Response::Json(405, R"({"error":{"message":"method not allowed on this path"}})");
+      }
+      return http::Response::Error(Status::NotFound("no such API path: " + request.path + " (see /openapi.json)"));
+    }
+    auto caller = Authenticate(*dir, request);
+    if (!caller.ok()) {
+      http::Response r = http::Response::Error(caller.status());
+      r.headers.push_back({"WWW-Authenticate", "Basic realm=\"weir\""});
+      return r;
+    }
+    Json body = Json::object();
+    if (!request.body.empty()) {
+      body = Json::parse(request.body, nullptr, false);
+      if (body.is_discarded() || !body.is_object()) {
+        return http::Response::Error(Status::InvalidArgument("the request body must be a JSON object"));
+      }
+    }
+    std::lock_guard<std::mutex> lock(*mu);
+    admin::Admin admin(dir, std::move(caller).value());
+    Call call{request, std::move(params), std::move(body), *dir, admin};
+    Result<Json> result = route->run(call);
+    if (!result.ok()) return http::Response::Error(result.status());
+    return http::Response::Json(route->success, result->dump(2));
+  };
+}
+
+}  // namespace weir::api

@@ -36,7 +36,11 @@ struct ServeArgs {
   int max_connections = 2000;
   int role_concurrency = 8;
   std::string memory_budget;
-  int threads = 0;
+  // Each session runs its statements on its own connection thread. A role
+  // instance's worker pool would add a wake-up of, and a hand-off to, another
+  // thread to every statement, and oversubscribe the cores under many
+  // sessions; --threads N lets one large query use N cores instead.
+  int threads = 1;
 };
 
 server::Server* g_server = nullptr;
@@ -126,8 +130,11 @@ int RunServe(const GlobalOptions& global, const ServeArgs& args) {
 
   auto dir = admin::DataDir::Open(global.data_dir);
   if (!dir.ok()) return fail(dir.status());
-  engine::EngineOptions engine_options{(*dir)->lake_root(), (*dir)->temp_root(), 0, args.threads};
+  engine::EngineOptions engine_options;
+  engine_options.lake_root = (*dir)->lake_root();
+  engine_options.temp_root = (*dir)->temp_root();
   engine_options.memory_budget_bytes = budget;
+  engine_options.threads = args.threads;
   // Catalog queries see column types as the wire protocol sends them.
   engine_options.catalog_types.column_type = [](const duckdb::LogicalType& type) {
     pgwire::PgType pg = pgwire::PgTypeFor(type);
@@ -232,7 +239,9 @@ void AddServeCommand(CLI::App& app, GlobalOptions& options) {
       ->check(CLI::Range(1, 1024));
   serve->add_option("--memory-budget", args.memory_budget,
                     "Memory all queries may use together, split across role instances (default: half the RAM)");
-  serve->add_option("--threads", args.threads, "Threads per role instance (default: DuckDB's, one per core)");
+  serve->add_option("--threads", args.threads,
+                    "Threads per role instance, 0 = one per core (default: 1, each statement runs on its "
+                    "session's thread)");
   serve->callback([&options] { std::exit(RunServe(options, args)); });
 }
 

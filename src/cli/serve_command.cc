@@ -36,11 +36,7 @@ struct ServeArgs {
   int max_connections = 2000;
   int role_concurrency = 8;
   std::string memory_budget;
-  // Each session runs its statements on its own connection thread. A role
-  // instance's worker pool would add a wake-up of, and a hand-off to, another
-  // thread to every statement, and oversubscribe the cores under many
-  // sessions; --threads N lets one large query use N cores instead.
-  int threads = 1;
+  int threads = 0;  // per role instance; 0 = DuckDB's default, one per core
 };
 
 server::Server* g_server = nullptr;
@@ -239,9 +235,7 @@ void AddServeCommand(CLI::App& app, GlobalOptions& options) {
       ->check(CLI::Range(1, 1024));
   serve->add_option("--memory-budget", args.memory_budget,
                     "Memory all queries may use together, split across role instances (default: half the RAM)");
-  serve->add_option("--threads", args.threads,
-                    "Threads per role instance, 0 = one per core (default: 1, each statement runs on its "
-                    "session's thread)");
+  serve->add_option("--threads", args.threads, "Threads per role instance (default: DuckDB's, one per core)");
   serve->callback([&options] { std::exit(RunServe(options, args)); });
 }
 

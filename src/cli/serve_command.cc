@@ -26,7 +26,7 @@ struct ServeArgs {
   int max_connections = 2000;
   int role_concurrency = 8;
   std::string memory_budget;
-  int threads = 0;
+  int threads = 0;  // per role instance; 0 = DuckDB's default, one per core
 };
 
 int RunServe(const GlobalOptions& global, const ServeArgs& args) {

@@ -101,8 +101,11 @@ Result<std::unique_ptr<engine::Engine>> OpenServerEngine(admin::DataDir& dir, in
     struct sysinfo info;
     if (sysinfo(&info) == 0) memory_budget = static_cast<int64_t>(info.totalram) * info.mem_unit / 2;
   }
-  engine::EngineOptions options{dir.lake_root(), dir.temp_root(), 0, threads};
+  engine::EngineOptions options;
+  options.lake_root = dir.lake_root();
+  options.temp_root = dir.temp_root();
   options.memory_budget_bytes = memory_budget;
+  options.threads = threads;
   options.catalog_types.column_type = [](const duckdb::LogicalType& type) {
     pgwire::PgType pg = pgwire::PgTypeFor(type);
     return std::make_pair(pg.oid, pg.modifier);

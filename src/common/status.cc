@@ -38,6 +38,8 @@ constexpr CodeInfo kCodes[] = {
     {StatusCode::kAdminShutdown, "admin_shutdown", "57P01"},
     {StatusCode::kIdleTimeout, "idle_session_timeout", "57P05"},
     {StatusCode::kResourceExhausted, "resource_exhausted", "53000"},
+    {StatusCode::kInvalidSavepoint, "invalid_savepoint_specification", "3B001"},
+    {StatusCode::kActiveTransaction, "active_sql_transaction", "25001"},
 };
 
 const CodeInfo& Info(StatusCode code) {

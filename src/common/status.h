@@ -39,6 +39,8 @@ enum class StatusCode {
   kAdminShutdown,         // the server is shutting down
   kIdleTimeout,           // a session idle for too long
   kResourceExhausted,     // memory or result limits
+  kInvalidSavepoint,      // ROLLBACK TO / RELEASE of a savepoint the block does not have
+  kActiveTransaction,     // a statement that cannot run inside a transaction block
 };
 
 // Returns the PostgreSQL SQLSTATE for `code`.

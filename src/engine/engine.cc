@@ -1,5 +1,6 @@
 #include "engine/engine.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 
@@ -9,6 +10,7 @@
 #include "duckdb/main/client_config.hpp"
 #include "duckdb/main/client_context.hpp"
 #include "duckdb/parser/parser.hpp"
+#include "duckdb/parser/statement/select_statement.hpp"
 #include "duckdb/storage/buffer/buffer_pool.hpp"
 #include "duckdb/storage/buffer_manager.hpp"
 #include "engine/duckdb_support.h"
@@ -145,6 +147,34 @@ Result<std::unique_ptr<duckdb::DataChunk>> RowStream::Next() {
 
 // --- Connection ------------------------------------------------------------
 
+struct Connection::ScanFiles {
+  std::string qualified_name;
+  std::vector<std::string> files;
+  bool hive_partitioning = false;
+  bool operator==(const ScanFiles&) const = default;
+};
+
+// A parameterless SELECT's plan, kept with what it was made from. Its secure
+// scans' bind data holds the specs the parse gate made then; those depend only
+// on the role (the connection's), the snapshot version, the current database,
+// the statement and the tables' files, so the plan stands for a new run when
+// all of them are equal.
+struct Connection::CachedPlan {
+  std::string text;                                 // what the statement was parsed from
+  std::unique_ptr<duckdb::SQLStatement> statement;  // as parsed, before the gate
+  int64_t snapshot_version = 0;
+  std::string current_database;
+  std::vector<ScanFiles> scan_files;
+  duckdb::unique_ptr<duckdb::PreparedStatement> prepared;
+};
+
+namespace {
+
+// Enough for the statements a client repeats; each holds a small plan.
+constexpr size_t kMaxCachedPlans = 16;
+
+}  // namespace
+
 Connection::Connection(std::string role, std::shared_ptr<duckdb::DuckDB> db, std::string lake_root)
     : role_(std::move(role)), db_(std::move(db)), lake_root_(std::move(lake_root)) {
   connection_ = std::make_unique<duckdb::Connection>(*db_);
@@ -160,7 +190,7 @@ Connection::~Connection() = default;
 void Connection::Interrupt() { connection_->Interrupt(); }
 
 Status Connection::Gate(duckdb::SQLStatement& statement, const access::Snapshot& snapshot,
-                        const std::string& current_database) {
+                        const std::string& current_database, std::vector<ScanFiles>* scan_files) {
   std::vector<ScanSpec> scans;
   std::map<std::string, int64_t> scan_ids;  // "db.table" → index in scans
   auto resolve = [&](const std::string& catalog_name, const std::string& schema_name,
@@ -194,6 +224,10 @@ Status Connection::Gate(duckdb::SQLStatement& statement, const access::Snapshot&
     return static_cast<int64_t>(scans.size() - 1);
   };
   WEIR_RETURN_IF_ERROR(GateStatement(statement, resolve));
+  if (scan_files != nullptr) {
+    scan_files->clear();
+    for (const auto& scan : scans) scan_files->push_back({scan.qualified_name, scan.files, scan.hive_partitioning});
+  }
   state_->Arm(std::move(scans));
   return Status::Ok();
 }
@@ -212,23 +246,79 @@ Result<StatementShape> Connection::Describe(std::unique_ptr<duckdb::SQLStatement
   }
 }
 
+Connection::CachedPlan* Connection::FindPlan(const duckdb::SQLStatement& statement, int64_t snapshot_version,
+                                             const std::string& current_database) {
+  for (size_t i = 0; i < plans_.size(); i++) {
+    CachedPlan& plan = *plans_[i];
+    if (plan.text != statement.query || plan.snapshot_version != snapshot_version ||
+        plan.current_database != current_database ||
+        !plan.statement->Cast<duckdb::SelectStatement>().Equals(statement)) {
+      continue;
+    }
+    std::rotate(plans_.begin(), plans_.begin() + static_cast<std::ptrdiff_t>(i),
+                plans_.begin() + static_cast<std::ptrdiff_t>(i) + 1);
+    return plans_.front().get();
+  }
+  return nullptr;
+}
+
 Result<std::unique_ptr<RowStream>> Connection::Run(std::unique_ptr<duckdb::SQLStatement> statement,
                                                    const access::Snapshot& snapshot,
                                                    const std::string& current_database, ReadSet* reads,
                                                    const std::vector<duckdb::Value>* parameters) {
-  WEIR_RETURN_IF_ERROR(Gate(*statement, snapshot, current_database));
+  bool cacheable = statement->type == duckdb::StatementType::SELECT_STATEMENT && !statement->query.empty() &&
+                   (parameters == nullptr || parameters->empty());
+  CachedPlan* kept = cacheable ? FindPlan(*statement, snapshot.version(), current_database) : nullptr;
+  std::unique_ptr<duckdb::SQLStatement> original;
+  if (cacheable && kept == nullptr) original = std::unique_ptr<duckdb::SQLStatement>(statement->Copy().release());
+  std::vector<ScanFiles> scan_files;
+  WEIR_RETURN_IF_ERROR(Gate(*statement, snapshot, current_database, cacheable ? &scan_files : nullptr));
+  // The tables' files changed since the plan was made: plan again.
+  if (kept != nullptr && kept->scan_files != scan_files) {
+    original = std::move(plans_.front()->statement);
+    plans_.erase(plans_.begin());
+    kept = nullptr;
+  }
   auto collect_reads = [&] {
     if (reads == nullptr) return;
     reads->tables.assign(state_->tables_read().begin(), state_->tables_read().end());
     reads->columns.assign(state_->columns_read().begin(), state_->columns_read().end());
   };
   try {
+    duckdb::unique_ptr<duckdb::PendingQueryResult> pending;
     auto values = BindParameters(parameters);
-    auto pending =
-        connection_->context->PendingQuery(duckdb::unique_ptr<duckdb::SQLStatement>(statement.release()), values, true);
+    if (kept != nullptr) {
+      // The plan gate checks the kept plan again as it starts (SessionState::OnExecutePrepared).
+      pending = kept->prepared->PendingQuery(values, true);
+    } else if (cacheable) {
+      auto prepared = connection_->context->Prepare(duckdb::unique_ptr<duckdb::SQLStatement>(statement.release()));
+      if (prepared->HasError()) {
+        collect_reads();
+        state_->Disarm();
+        return StatusFromErrorData(prepared->error);
+      }
+      pending = prepared->PendingQuery(values, true);
+      if (!pending->HasError() && prepared->named_param_map.empty()) {
+        auto plan = std::make_unique<CachedPlan>();
+        plan->text = original->query;
+        plan->statement = std::move(original);
+        plan->snapshot_version = snapshot.version();
+        plan->current_database = current_database;
+        plan->scan_files = std::move(scan_files);
+        plan->prepared = std::move(prepared);
+        if (plans_.size() >= kMaxCachedPlans) plans_.pop_back();
+        plans_.insert(plans_.begin(), std::move(plan));
+      }
+    } else {
+      pending = connection_->context->PendingQuery(duckdb::unique_ptr<duckdb::SQLStatement>(statement.release()),
+                                                   values, true);
+    }
     collect_reads();
     state_->Disarm();
-    if (pending->HasError()) return StatusFromErrorData(pending->GetErrorObject());
+    if (pending->HasError()) {
+      if (kept != nullptr) plans_.erase(plans_.begin());  // made for another state of things: plan afresh next time
+      return StatusFromErrorData(pending->GetErrorObject());
+    }
     auto result = pending->Execute();
     if (result->HasError()) return StatusFromErrorData(result->GetErrorObject());
     return std::make_unique<RowStream>(std::unique_ptr<duckdb::QueryResult>(result.release()));

@@ -153,6 +153,14 @@ class Connection {
   // object executes. `reads` receives what the plan reads, even on error
   // when known.
   // `parameters`, when given, are the values of $1, $2, ... in order.
+  //
+  // A SELECT without parameters keeps its plan for reuse (a few per
+  // connection, most recently used first): the same statement text, parsed
+  // to an equal tree, run again against the same snapshot version and
+  // current database, whose parse gate yields scans over the same files,
+  // executes the kept plan instead of binding and planning again. Both gates
+  // still run each time: the parse gate on the new statement, the plan gate
+  // on the kept plan before it executes.
   Result<std::unique_ptr<RowStream>> Run(std::unique_ptr<duckdb::SQLStatement> statement,
                                          const access::Snapshot& snapshot, const std::string& current_database,
                                          ReadSet* reads, const std::vector<duckdb::Value>* parameters = nullptr);
@@ -169,15 +177,23 @@ class Connection {
  private:
   friend class Engine;
   Connection(std::string role, std::shared_ptr<duckdb::DuckDB> db, std::string lake_root);
+  struct ScanFiles;   // the files one secure scan reads
+  struct CachedPlan;  // a plan kept for reuse (see Run)
   // The parse gate: rewrites table references into secure scans and arms
-  // the plan gate with them.
-  Status Gate(duckdb::SQLStatement& statement, const access::Snapshot& snapshot, const std::string& current_database);
+  // the plan gate with them. `scan_files`, when given, receives each scan's files.
+  Status Gate(duckdb::SQLStatement& statement, const access::Snapshot& snapshot, const std::string& current_database,
+              std::vector<ScanFiles>* scan_files = nullptr);
+  // The kept plan for `statement` (not gated yet) at this snapshot version
+  // and current database, or nullptr.
+  CachedPlan* FindPlan(const duckdb::SQLStatement& statement, int64_t snapshot_version,
+                       const std::string& current_database);
 
   std::string role_;
   std::shared_ptr<duckdb::DuckDB> db_;  // keeps the role's instance alive
   std::unique_ptr<duckdb::Connection> connection_;
   SessionState* state_ = nullptr;  // owned by the connection's ClientContext
   std::string lake_root_;
+  std::vector<std::unique_ptr<CachedPlan>> plans_;  // most recently used first
 };
 
 // The execution engine: one hardened in-memory DuckDB instance per role

@@ -31,10 +31,19 @@ const ScanSpec* SessionState::Scan(int64_t id) const {
 duckdb::RebindQueryInfo SessionState::OnFinalizePrepare(duckdb::ClientContext& context,
                                                         duckdb::PreparedStatementData& prepared,
                                                         duckdb::PreparedStatementMode mode) {
-  if (!armed_) {
-    // Statements Weir issues itself on this connection (setup), never user text.
-    return duckdb::RebindQueryInfo::DO_NOT_REBIND;
-  }
+  // Unarmed: statements Weir issues itself on this connection (setup), never user text.
+  if (armed_) CheckPlan(prepared);
+  return duckdb::RebindQueryInfo::DO_NOT_REBIND;
+}
+
+duckdb::RebindQueryInfo SessionState::OnExecutePrepared(duckdb::ClientContext& context,
+                                                        duckdb::PreparedStatementCallbackInfo& info,
+                                                        duckdb::RebindQueryInfo current_rebind) {
+  if (armed_ && current_rebind != duckdb::RebindQueryInfo::ATTEMPT_TO_REBIND) CheckPlan(info.prepared_statement);
+  return current_rebind;
+}
+
+void SessionState::CheckPlan(duckdb::PreparedStatementData& prepared) {
   if (prepared.statement_type != duckdb::StatementType::SELECT_STATEMENT ||
       !prepared.properties.modified_databases.empty()) {
     throw duckdb::PermissionException("only read-only queries may run");
@@ -44,7 +53,6 @@ duckdb::RebindQueryInfo SessionState::OnFinalizePrepare(duckdb::ClientContext& c
   // Without a physical plan (parameters not yet bound) nothing runs: DuckDB
   // prepares again with the values, and this check runs then.
   if (prepared.physical_plan) CheckOperator(prepared.physical_plan->Root());
-  return duckdb::RebindQueryInfo::DO_NOT_REBIND;
 }
 
 void SessionState::CheckOperator(const duckdb::PhysicalOperator& op) {

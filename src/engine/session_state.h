@@ -12,8 +12,11 @@ namespace weir::engine {
 // Per-DuckDB-connection state Weir keeps inside the ClientContext: the
 // secure scans the parse gate prepared for the statement being run, and the
 // plan gate, which inspects the final physical plan of that statement before
-// it executes (OnFinalizePrepare) and refuses anything but secure scans of
-// those specs, allowlisted table functions and read-only operators.
+// it executes and refuses anything but secure scans of those specs,
+// allowlisted table functions and read-only operators. The plan gate runs
+// when a plan is made (OnFinalizePrepare) and again each time a prepared plan
+// executes (OnExecutePrepared), so a plan kept for reuse is checked on every
+// run like a new one.
 //
 // Not thread-safe: a connection runs one statement at a time.
 class SessionState : public duckdb::ClientContextState {
@@ -40,8 +43,15 @@ class SessionState : public duckdb::ClientContextState {
   bool CanRequestRebind() override { return true; }
   duckdb::RebindQueryInfo OnFinalizePrepare(duckdb::ClientContext& context, duckdb::PreparedStatementData& prepared,
                                             duckdb::PreparedStatementMode mode) override;
+  // A prepared plan about to execute: checked again (unless DuckDB is about
+  // to rebind it, which checks the new plan in OnFinalizePrepare).
+  duckdb::RebindQueryInfo OnExecutePrepared(duckdb::ClientContext& context, duckdb::PreparedStatementCallbackInfo& info,
+                                            duckdb::RebindQueryInfo current_rebind) override;
 
  private:
+  // The plan gate over one prepared statement (armed only); throws
+  // PermissionException on anything it refuses.
+  void CheckPlan(duckdb::PreparedStatementData& prepared);
   void CheckOperator(const duckdb::PhysicalOperator& op);
 
   bool armed_ = false;

@@ -172,7 +172,9 @@ class Session {
   int64_t statement_timeout_ms() const;
 
   // A setting from the connection's startup packet (application_name,
-  // DateStyle, options' -c name=value, ...); validated like SET.
+  // DateStyle, options' -c name=value, the database as search_path, ...);
+  // validated like SET. It becomes the setting's reset value, as in
+  // PostgreSQL: RESET, SET ... TO DEFAULT and DISCARD ALL return to it.
   Status ApplyStartupSetting(const std::string& name, const std::string& value);
 
  private:
@@ -221,6 +223,15 @@ class Session {
   void EndBlock(bool commit);
   void CloseCursors(bool only_without_hold);
   Status ValidateSetting(const std::string& name, const std::string& value, std::string* canonical);
+  // What RESET restores for `key` (lower case): the startup value, else the
+  // built-in default ("" for a placeholder such as myapp.x).
+  std::string ResetValue(const std::string& key) const;
+  // search_path's reset value as SET takes it: the startup database (when
+  // the role still sees it), else none.
+  std::string ResetSearchPath() const;
+  // RESET ALL (and DISCARD ALL's share of it): every writable setting, the
+  // placeholders and the current database back to their reset values.
+  void ResetAll();
 
   void Record(const std::string& text, const Status& status, int64_t rows, int64_t micros,
               std::vector<std::string> tables, std::vector<std::string> columns);
@@ -230,8 +241,10 @@ class Session {
   std::string initial_role_;
   std::unique_ptr<engine::Connection> connection_;
   std::string current_database_;
-  std::map<std::string, std::string> settings_;  // lower-case name → value
-  std::map<std::string, std::string> reported_;  // display name → last reported value
+  std::map<std::string, std::string> settings_;          // lower-case name → value
+  std::map<std::string, std::string> startup_settings_;  // lower-case name → value set at connect
+  std::string startup_database_;                         // the current database chosen at connect
+  std::map<std::string, std::string> reported_;          // display name → last reported value
   // A transaction block: the state to restore on ROLLBACK, and savepoints.
   std::unique_ptr<BlockState> block_;
   bool failed_ = false;

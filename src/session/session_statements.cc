@@ -88,12 +88,36 @@ int64_t Session::statement_timeout_ms() const {
 Status Session::ApplyStartupSetting(const std::string& name, const std::string& value) {
   std::string key = duckdb::StringUtil::Lower(name);
   if (key == "role") return SwitchRoleChecked(value);
-  if (key == "search_path") {
-    auto result = Set(key, value, false);
-    return result.status();
+  WEIR_RETURN_IF_ERROR(Set(key, value, false).status());
+  if (key == "search_path" || key == "schema") {
+    startup_database_ = current_database_;
+  } else {
+    startup_settings_[key] = Setting(key);
   }
-  auto result = Set(key, value, false);
-  return result.status();
+  return Status::Ok();
+}
+
+std::string Session::ResetValue(const std::string& key) const {
+  auto startup = startup_settings_.find(key);
+  if (startup != startup_settings_.end()) return startup->second;
+  const SettingDefinition* def = FindSetting(key);
+  return def == nullptr ? "" : def->default_value;
+}
+
+std::string Session::ResetSearchPath() const {
+  if (startup_database_.empty() || !context_.snapshot()->DatabaseVisible(identity_.role, startup_database_)) {
+    return "";
+  }
+  return QuoteIdentifier(startup_database_);
+}
+
+void Session::ResetAll() {
+  for (auto& [key, value] : settings_) {
+    const SettingDefinition* def = FindSetting(key);
+    if (def == nullptr || !def->read_only) value = ResetValue(key);
+  }
+  current_database_ = ResetSearchPath().empty() ? "" : startup_database_;
+  if (block_) block_->local_restore.clear();  // nothing SET LOCAL did is left to undo at COMMIT
 }
 
 Status Session::ValidateSetting(const std::string& key, const std::string& value, std::string* canonical) {
@@ -289,7 +313,7 @@ Result<StatementResult> Session::Transaction(const std::vector<Token>& words) {
     auto it = std::find_if(points.rbegin(), points.rend(), [&](auto& p) { return p.first == words[i].text; });
     if (it == points.rend()) {
       failed_ = true;
-      return Status(StatusCode::kNoActiveTransaction, "savepoint \"" + words[i].text + "\" does not exist");
+      return Status(StatusCode::kInvalidSavepoint, "savepoint \"" + words[i].text + "\" does not exist");
     }
     auto state = it->second;
     points.erase(it.base(), points.end());  // keep the savepoint itself
@@ -328,7 +352,7 @@ Result<StatementResult> Session::Transaction(const std::vector<Token>& words) {
   auto it = std::find_if(points.rbegin(), points.rend(), [&](auto& p) { return p.first == words[i].text; });
   if (it == points.rend()) {
     failed_ = true;
-    return Status(StatusCode::kNoActiveTransaction, "savepoint \"" + words[i].text + "\" does not exist");
+    return Status(StatusCode::kInvalidSavepoint, "savepoint \"" + words[i].text + "\" does not exist");
   }
   points.erase(std::prev(it.base()), points.end());
   return Tag("RELEASE");
@@ -509,7 +533,7 @@ std::optional<Result<StatementResult>> Session::RunSessionStatement(const std::s
     }
     if (at(i, "time") && at(i + 1, "zone")) {
       if (i + 2 >= tokens.size()) return Status::SyntaxError("SET TIME ZONE needs a value");
-      if (at(i + 2, "local") || at(i + 2, "default")) return Set("timezone", "UTC", local);
+      if (at(i + 2, "local") || at(i + 2, "default")) return Set("timezone", ResetValue("timezone"), local);
       auto value = SetValue(tokens, i + 2);
       if (!value.ok()) return value.status();
       return Set("timezone", *value, local);
@@ -532,11 +556,10 @@ std::optional<Result<StatementResult>> Session::RunSessionStatement(const std::s
       return Status::SyntaxError("syntax error in SET: expected TO or =");
     }
     if (at(i, "default") && i + 1 == tokens.size()) {
-      const SettingDefinition* def = FindSetting(name);
       std::string lower = duckdb::StringUtil::Lower(name);
-      if (lower == "search_path") return Set(lower, "", local);
+      if (lower == "search_path") return Set(lower, ResetSearchPath(), local);
       if (lower == "role") return Set(lower, "none", local);
-      return Set(name, def ? def->default_value : "", local);
+      return Set(name, ResetValue(lower), local);
     }
     if (duckdb::StringUtil::Lower(name) == "search_path") {
       // Keep quoting: a list of identifiers.
@@ -548,26 +571,31 @@ std::optional<Result<StatementResult>> Session::RunSessionStatement(const std::s
     return Set(name, *value, local);
   }
   if (verb == "reset") {
-    if (tokens.size() != 2 || !IsName(tokens[1])) return Status::SyntaxError("RESET needs a parameter name or ALL");
-    std::string name = tokens[1].text;
-    if (name == "all") {
-      for (const auto& def : SettingDefinitions()) {
-        if (!def.read_only) settings_[def.key] = def.default_value;
-      }
+    // RESET name | RESET extension.name | RESET ALL: as SET name TO DEFAULT.
+    std::string name;
+    if (tokens.size() == 2 && IsName(tokens[1])) name = tokens[1].text;
+    if (tokens.size() == 4 && IsName(tokens[1]) && IsSymbol(tokens[2], ".") && IsName(tokens[3])) {
+      name = tokens[1].text + "." + tokens[3].text;
+    }
+    if (name.empty()) return Status::SyntaxError("RESET needs a parameter name or ALL");
+    std::string key = duckdb::StringUtil::Lower(name);
+    if (key == "all") {
+      ResetAll();
       return Tag("RESET");
     }
-    if (name == "role") {
+    if (key == "role") {
       WEIR_RETURN_IF_ERROR(SwitchRoleChecked("none"));
       return Tag("RESET");
     }
-    if (name == "search_path") {
-      current_database_.clear();
+    if (key == "search_path") {
+      WEIR_RETURN_IF_ERROR(Set(key, ResetSearchPath(), false).status());
       return Tag("RESET");
     }
-    const SettingDefinition* def = FindSetting(name);
-    if (def == nullptr) return Status(StatusCode::kNotFound, "unrecognized configuration parameter \"" + name + "\"");
-    if (def->read_only) return Status::PermissionDenied("parameter \"" + name + "\" cannot be changed");
-    settings_[def->key] = def->default_value;
+    const SettingDefinition* def = FindSetting(key);
+    if (def != nullptr && def->read_only) {
+      return Status::PermissionDenied("parameter \"" + name + "\" cannot be changed");
+    }
+    WEIR_RETURN_IF_ERROR(Set(key, ResetValue(key), false).status());
     return Tag("RESET");
   }
   if (verb == "show") {
@@ -585,23 +613,32 @@ std::optional<Result<StatementResult>> Session::RunSessionStatement(const std::s
     if (tokens.size() == 4 && IsName(tokens[1]) && IsSymbol(tokens[2], ".") && IsName(tokens[3])) {
       name = tokens[1].text + "." + tokens[3].text;
     }
-    if (!name.empty() && (name == "all" || name == "role" || name == "search_path" || FindSetting(name) != nullptr ||
-                          settings_.count(duckdb::StringUtil::Lower(name)) > 0)) {
+    if (name.empty()) return std::nullopt;  // SHOW ALL TABLES and other DuckDB forms
+    std::string key = duckdb::StringUtil::Lower(name);
+    if (key == "all" || key == "role" || key == "search_path" || FindSetting(key) != nullptr ||
+        settings_.count(key) > 0) {
       return Show(name);
     }
-    return std::nullopt;
+    // DuckDB's SHOW t / SHOW db.t describes a table the role can see; any
+    // other name is an unknown setting, as in PostgreSQL (a hidden table
+    // answers the same).
+    std::string database = tokens.size() == 4 ? duckdb::StringUtil::Lower(tokens[1].text) : current_database_;
+    std::string table = duckdb::StringUtil::Lower(tokens.back().text);
+    if (!database.empty()) {
+      auto visible = context_.snapshot()->VisibleTables(identity_.role, database);
+      if (std::find(visible.begin(), visible.end(), table) != visible.end()) return std::nullopt;
+    }
+    return Status(StatusCode::kNotFound, "unrecognized configuration parameter \"" + key + "\"");
   }
   if (verb == "discard") {
     if (at(1, "all")) {
       if (block_) {
-        return Status(StatusCode::kNoActiveTransaction, "DISCARD ALL cannot run inside a transaction block");
+        return Status(StatusCode::kActiveTransaction, "DISCARD ALL cannot run inside a transaction block");
       }
       // As PostgreSQL's DISCARD ALL includes SET SESSION AUTHORIZATION
       // DEFAULT: a pooler's reset must not hand this role to the next client.
       WEIR_RETURN_IF_ERROR(SwitchRole(initial_role_));
-      for (const auto& def : SettingDefinitions()) {
-        if (!def.read_only) settings_[def.key] = def.default_value;
-      }
+      ResetAll();
       for (auto& entry : cursors_) entry.second->closed = true;
       cursors_.clear();
       StatementResult result = Tag("DISCARD ALL");

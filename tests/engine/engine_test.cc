@@ -1,6 +1,7 @@
 #include "engine/engine.h"
 
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <string>
@@ -631,6 +632,61 @@ TEST_F(EngineTest, ReadSetIsEmptyForADeniedQuery) {
   EXPECT_EQ(rows.status().code(), StatusCode::kPermissionDenied);
   EXPECT_TRUE(reads.tables.empty());
   EXPECT_TRUE(reads.columns.empty());
+}
+
+// --- Kept plans -----------------------------------------------------------------
+
+TEST_F(EngineTest, KeptPlansReportWhatTheyReadOnEveryRun) {
+  // The second run executes the kept plan; the plan gate checks it again
+  // and so names the same reads.
+  for (int run = 0; run < 3; run++) {
+    SCOPED_TRACE(run);
+    ReadSet reads;
+    auto rows = Query("analyst", "SELECT id FROM sales.orders WHERE amount > 100", "", &reads);
+    ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+    EXPECT_EQ(reads.tables, std::vector<std::string>{"sales.orders"});
+    EXPECT_EQ(reads.columns, (std::vector<std::string>{"sales.orders.amount", "sales.orders.id"}));
+  }
+}
+
+TEST_F(EngineTest, KeptPlansFollowTheCurrentDatabase) {
+  auto in_sales = Query("analyst", "SELECT count(*) FROM orders", "sales");
+  ASSERT_TRUE(in_sales.ok()) << in_sales.status().ToString();
+  EXPECT_EQ(in_sales->rows, (std::vector<Row>{{"20"}}));
+  EXPECT_EQ(Query("analyst", "SELECT count(*) FROM orders", "hr").status().code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(Query("analyst", "SELECT count(*) FROM orders").status().code(), StatusCode::kPermissionDenied);
+}
+
+TEST_F(EngineTest, KeptPlansAreNotUsedAfterAGrantChanges) {
+  const std::string sql = "SELECT count(*) FROM sales.customers";
+  auto before = Query("analyst", sql);
+  ASSERT_TRUE(before.ok()) << before.status().ToString();
+  // The next snapshot revokes the grant: the same text must be denied.
+  store::MetadataState revoked = lake_->state();
+  revoked.version++;
+  std::erase_if(revoked.grants, [](const auto& grant) { return grant.id == 2; });
+  access::Snapshot next(revoked);
+  auto parsed = ParseSql(sql);
+  ASSERT_TRUE(parsed.ok());
+  auto denied = ConnectionFor("analyst").Run(std::move((*parsed)[0]), next, "", nullptr);
+  EXPECT_EQ(denied.status().code(), StatusCode::kPermissionDenied);
+}
+
+TEST_F(EngineTest, KeptPlansSeeFilesAddedToATable) {
+  const std::string sql = "SELECT count(*) FROM sales.notes";
+  auto before = Query("analyst", sql);
+  ASSERT_TRUE(before.ok()) << before.status().ToString();
+  ASSERT_EQ(before->rows.size(), 1u);
+  int64_t count = std::stoll(before->rows[0][0]);
+  std::string added = lake_->lake_root() + "/sales/notes/added.csv";
+  {
+    std::ofstream out(added);
+    out << "id,note\n999,added later\n";
+  }
+  auto after = Query("analyst", sql);
+  std::filesystem::remove(added);
+  ASSERT_TRUE(after.ok()) << after.status().ToString();
+  EXPECT_EQ(after->rows, (std::vector<Row>{{std::to_string(count + 1)}}));
 }
 
 // --- The plan gate on its own ------------------------------------------------

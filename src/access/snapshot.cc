@@ -20,7 +20,9 @@ Snapshot::Snapshot(const store::MetadataState& state)
       tables_(state.tables),
       grants_(state.grants),
       filters_(state.filters),
-      lake_admins_(state.lake_admins) {
+      lake_admins_(state.lake_admins),
+      lf_tags_(state.lf_tags),
+      tag_assignments_(state.tag_assignments) {
   directory_ = std::make_shared<const iam::Directory>(state);
   auto key = state.secrets.find("sts_key");
   if (key != state.secrets.end() && !iam::Base64Decode(key->second, &session_key_)) session_key_.clear();
@@ -39,9 +41,33 @@ Snapshot::Snapshot(const store::MetadataState& state)
   for (size_t i = 0; i < tables_.size(); i++) {
     table_index_[tables_[i].QualifiedName()] = i;
   }
+  // Effective tags, once per database, table and column, so that matching
+  // an expression costs O(tags of the table) (lf_tag.h: TagIndex).
+  const TagIndex tag_index(tag_assignments_);
+  for (const auto& d : databases_) {
+    auto tags = tag_index.Effective(d.name);
+    if (!tags.empty()) database_tags_[d.name] = std::move(tags);
+  }
+  table_tags_.resize(tables_.size());
+  column_tags_.resize(tables_.size());
+  // "key=value" → tables (indexes) where the table or one of its columns has it.
+  std::map<std::string, std::vector<size_t>> tables_with_tag;
+  for (size_t i = 0; i < tables_.size(); i++) {
+    const catalog::Table& t = tables_[i];
+    table_tags_[i] = tag_index.Effective(t.database, t.name);
+    std::set<std::string> seen;
+    for (const auto& tag : table_tags_[i]) seen.insert(tag.key + "=" + tag.value);
+    column_tags_[i].reserve(t.columns.size());
+    for (const auto& c : t.columns) {
+      column_tags_[i].push_back(tag_index.Effective(t.database, t.name, c.name));
+      for (const auto& tag : column_tags_[i].back()) seen.insert(tag.key + "=" + tag.value);
+    }
+    for (const auto& kv : seen) tables_with_tag[kv].push_back(i);
+  }
   // An all-tables grant expands to the tables its database holds in this
   // snapshot, so a table created after the grant is covered from the next
-  // snapshot on.
+  // snapshot on; an LF-Tag policy to the databases or tables whose tags
+  // match it now, so tagging a resource later is picked up the same way.
   std::map<std::string, std::vector<std::string>> tables_of;
   for (const auto& t : tables_) tables_of[t.database].push_back(t.QualifiedName());
   for (size_t i = 0; i < grants_.size(); i++) {
@@ -49,20 +75,85 @@ Snapshot::Snapshot(const store::MetadataState& state)
     if (g.kind == ResourceKind::kDatabase || g.kind == ResourceKind::kTableWildcard) {
       databases_by_role_[g.role].insert(g.database);
     }
+    if (g.kind == ResourceKind::kLfTagPolicyDatabase) {
+      for (const auto& [database, tags] : database_tags_) {
+        if (Matches(g.expression, tags)) databases_by_role_[g.role].insert(database);
+      }
+    }
     std::vector<std::string> covered;
+    std::vector<size_t> masks;  // parallel to covered for an LF-Tag policy on tables
     if (g.kind == ResourceKind::kTable) {
       covered.push_back(g.database + "." + g.table);
     } else if (g.kind == ResourceKind::kTableWildcard) {
       auto it = tables_of.find(g.database);
       if (it != tables_of.end()) covered = it->second;
+    } else if (g.kind == ResourceKind::kLfTagPolicyTable && !g.expression.empty()) {
+      // Candidates: the tables where the first key has one of its values.
+      std::set<size_t> candidates;
+      for (const auto& value : g.expression[0].values) {
+        auto it = tables_with_tag.find(g.expression[0].key + "=" + value);
+        if (it != tables_with_tag.end()) candidates.insert(it->second.begin(), it->second.end());
+      }
+      for (size_t ti : candidates) {
+        const catalog::Table& t = tables_[ti];
+        std::vector<bool> mask(t.columns.size(), false);
+        bool any = t.columns.empty() && Matches(g.expression, table_tags_[ti]);
+        for (size_t c = 0; c < t.columns.size(); c++) {
+          mask[c] = Matches(g.expression, column_tags_[ti][c]);
+          any = any || mask[c];
+        }
+        if (!any) continue;
+        covered.push_back(t.QualifiedName());
+        masks.push_back(tag_masks_.size());
+        tag_matches_[i][t.QualifiedName()] = tag_masks_.size();
+        tag_masks_.push_back(std::move(mask));
+      }
     }
     bool describes = !g.permissions.Minus(PermissionSet{Permission::kSelect}).empty();
-    for (const auto& qualified : covered) {
-      if (g.GivesSelect()) grants_by_role_[g.role][qualified].push_back(i);
+    for (size_t k = 0; k < covered.size(); k++) {
+      const std::string& qualified = covered[k];
+      if (g.GivesSelect()) grants_by_role_[g.role][qualified].push_back({i, masks.empty() ? kNoMask : masks[k]});
       // A grant on a data cells filter describes the filter, not the table.
       if (describes && g.Resource() != ResourceKind::kDataCellsFilter) described_by_role_[g.role].insert(qualified);
     }
   }
+}
+
+std::vector<EffectiveTag> Snapshot::DatabaseTags(const std::string& database) const {
+  auto it = database_tags_.find(database);
+  return it == database_tags_.end() ? std::vector<EffectiveTag>{} : it->second;
+}
+
+std::vector<EffectiveTag> Snapshot::TableTags(const std::string& database, const std::string& table) const {
+  auto it = table_index_.find(database + "." + table);
+  return it == table_index_.end() ? std::vector<EffectiveTag>{} : table_tags_[it->second];
+}
+
+std::vector<EffectiveTag> Snapshot::ColumnTags(const std::string& database, const std::string& table,
+                                               const std::string& column) const {
+  auto it = table_index_.find(database + "." + table);
+  if (it == table_index_.end()) return {};
+  const catalog::Table& t = tables_[it->second];
+  for (size_t c = 0; c < t.columns.size(); c++) {
+    if (t.columns[c].name == column) return column_tags_[it->second][c];
+  }
+  return {};
+}
+
+const std::vector<bool>* Snapshot::TagPolicyColumns(const Grant& grant, const std::string& database,
+                                                    const std::string& table) const {
+  // `grant` is an element of grants_: its position is its index.
+  if (grants_.empty() || &grant < grants_.data() || &grant >= grants_.data() + grants_.size()) return nullptr;
+  auto g = tag_matches_.find(static_cast<size_t>(&grant - grants_.data()));
+  if (g == tag_matches_.end()) return nullptr;
+  auto t = g->second.find(database + "." + table);
+  return t == g->second.end() ? nullptr : &tag_masks_[t->second];
+}
+
+const LfTag* Snapshot::FindLfTag(const std::string& key) const {
+  auto it = std::lower_bound(lf_tags_.begin(), lf_tags_.end(), key,
+                             [](const LfTag& t, const std::string& k) { return t.key < k; });
+  return it != lf_tags_.end() && it->key == key ? &*it : nullptr;
 }
 
 bool Snapshot::IsLakeAdmin(const std::string& principal) const {
@@ -125,8 +216,14 @@ Result<TableAccess> Snapshot::Resolve(const std::string& role, const std::string
   std::vector<Part> parts;
   TableAccess access;
   access.table = t;
-  for (size_t gi : grant_it->second) {
-    const Grant& g = grants_[gi];
+  for (const GrantRef& ref : grant_it->second) {
+    const Grant& g = grants_[ref.grant];
+    if (ref.mask != kNoMask) {
+      // An LF-Tag policy: all rows, the columns whose tags match.
+      access.sources.push_back("tags " + ToString(g.expression));
+      parts.push_back({&kAllRows, tag_masks_[ref.mask]});
+      continue;
+    }
     ColumnScope scope = g.scope;
     const std::vector<std::string>* listed = &g.columns;
     const std::optional<FilterExpr>* rows = &kAllRows;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "access/grant.h"
+#include "access/lf_tag.h"
 #include "access/row_filter.h"
 #include "catalog/catalog.h"
 #include "common/status.h"
@@ -39,7 +40,8 @@ struct TableAccess {
   // One entry per visible column: the cell's visibility condition, evaluated
   // on rows that pass row_predicate; nullopt = always visible.
   std::vector<std::optional<FilterExpr>> cell_conditions;
-  // The grants that produced this access: "table", "columns(...)", "filter NAME".
+  // The grants that produced this access: "table", "include columns",
+  // "filter NAME", "all tables", "tags k=v1,v2;k2=v3".
   std::vector<std::string> sources;
 
   bool ColumnVisible(size_t index) const;
@@ -78,6 +80,24 @@ class Snapshot {
   // its columns, leaves it out.
   std::vector<std::string> VisibleTables(const std::string& role, const std::string& database) const;
 
+  // LF-Tags in effect, with the level each comes from (sorted by key): a
+  // database's own; a table's, inherited from its database unless it
+  // assigns the key itself; a column's, inherited from its table. Empty for
+  // an unknown database, table or column. Precomputed: O(tags).
+  std::vector<EffectiveTag> DatabaseTags(const std::string& database) const;
+  std::vector<EffectiveTag> TableTags(const std::string& database, const std::string& table) const;
+  std::vector<EffectiveTag> ColumnTags(const std::string& database, const std::string& table,
+                                       const std::string& column) const;
+  // The columns of database.table an LF-Tag policy on tables (a grant of
+  // this snapshot) covers, one flag per column in table order: those whose
+  // effective tags match its expression. nullptr when it covers none (or
+  // is not such a grant).
+  const std::vector<bool>* TagPolicyColumns(const Grant& grant, const std::string& database,
+                                            const std::string& table) const;
+  const std::vector<LfTag>& lf_tags() const { return lf_tags_; }
+  const std::vector<TagAssignment>& tag_assignments() const { return tag_assignments_; }
+  const LfTag* FindLfTag(const std::string& key) const;
+
   // Whether `principal` ("role/NAME" or "user/NAME") is a data lake
   // administrator.
   bool IsLakeAdmin(const std::string& principal) const;
@@ -113,13 +133,32 @@ class Snapshot {
   // "db.table" → index into tables_.
   std::map<std::string, size_t> table_index_;
   std::vector<std::string> lake_admins_;
-  // role → "db.table" → indexes into grants_ of the grants that give SELECT
-  // on it (table grants and all-tables grants of its database).
-  std::map<std::string, std::map<std::string, std::vector<size_t>>> grants_by_role_;
+  std::vector<LfTag> lf_tags_;
+  std::vector<TagAssignment> tag_assignments_;
+  // database → its tags; per table (index into tables_): its effective tags
+  // and each column's.
+  std::map<std::string, std::vector<EffectiveTag>> database_tags_;
+  std::vector<std::vector<EffectiveTag>> table_tags_;
+  std::vector<std::vector<std::vector<EffectiveTag>>> column_tags_;
+  // Column masks of the tables LF-Tag policies on tables cover.
+  std::vector<std::vector<bool>> tag_masks_;
+  // grant index → "db.table" → index into tag_masks_.
+  std::map<size_t, std::map<std::string, size_t>> tag_matches_;
+  // One grant as Resolve uses it: an index into grants_ and, for an LF-Tag
+  // policy, the index of its column mask on the table (else kNoMask).
+  static constexpr size_t kNoMask = static_cast<size_t>(-1);
+  struct GrantRef {
+    size_t grant;
+    size_t mask = kNoMask;
+  };
+  // role → "db.table" → the grants that give SELECT on it (table grants,
+  // all-tables grants of its database and matching LF-Tag policies).
+  std::map<std::string, std::map<std::string, std::vector<GrantRef>>> grants_by_role_;
   // role → "db.table" of tables it holds a non-SELECT permission on (DESCRIBE
   // and the rest, directly or through an all-tables grant).
   std::map<std::string, std::set<std::string>> described_by_role_;
-  // role → databases it holds a database or all-tables grant on.
+  // role → databases it holds a database or all-tables grant on, or an
+  // LF-Tag policy on databases matching.
   std::map<std::string, std::set<std::string>> databases_by_role_;
 };
 

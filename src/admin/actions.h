@@ -98,6 +98,14 @@ enum class Operation : uint8_t {
   kListAccess,
   kPutDataLakeSettings,
   kGetDataLakeSettings,
+  // LF-Tags (Lake Formation)
+  kCreateLfTag,
+  kUpdateLfTag,
+  kDeleteLfTag,
+  kListLfTags,
+  kAddLfTagsToResource,
+  kRemoveLfTagsFromResource,
+  kGetResourceLfTags,
 };
 
 struct OperationInfo {

@@ -614,7 +614,7 @@ TEST(SqliteStore, UsesWalJournal) {
     ASSERT_TRUE(store.ok()) << store.status().ToString();
   }
   EXPECT_EQ(QueryTextRaw(path, "PRAGMA journal_mode"), "wal");
-  EXPECT_EQ(QueryTextRaw(path, "PRAGMA user_version"), "4");  // every migration applied
+  EXPECT_EQ(QueryTextRaw(path, "PRAGMA user_version"), "5");  // every migration applied
 }
 
 TEST(SqliteStore, RefusesNewerSchemaVersion) {

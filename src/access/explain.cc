@@ -85,7 +85,7 @@ Coverage CoverageOf(const Snapshot& snapshot, const Grant& g, const catalog::Tab
   out.explanation.permissions = ToString(g.permissions);
   out.explanation.grantable = ToString(g.grantable);
   if (g.kind == ResourceKind::kTableWildcard) out.explanation.kind = GrantExplanation::Kind::kTableWildcard;
-  if (const std::vector<bool>* mask = snapshot.TagPolicyColumns(g, t.database, t.name)) {
+  if (auto mask = snapshot.TagPolicyColumns(g, t.database, t.name)) {
     out.explanation.kind = GrantExplanation::Kind::kLfTagPolicy;
     out.explanation.expression = ToString(g.expression);
     out.explanation.row_filter = kAllRows;
@@ -207,7 +207,7 @@ Result<TableExplanation> ExplainTable(const Snapshot& snapshot, const std::strin
   for (const Grant& g : snapshot.grants()) {
     // The grants Resolve combines: SELECT (or ALL) on this table, on all
     // tables of its database, or through an LF-Tag policy its tags match.
-    bool covers = g.Covers(t.database, t.name) || snapshot.TagPolicyColumns(g, t.database, t.name) != nullptr;
+    bool covers = g.Covers(t.database, t.name) || snapshot.TagPolicyColumns(g, t.database, t.name).has_value();
     if (g.role != role || !covers || !g.GivesSelect()) continue;
     coverage.push_back(CoverageOf(snapshot, g, t));
     if (coverage.back().explanation.ignored_reason.empty()) contributing.push_back(coverage.size() - 1);

@@ -88,12 +88,13 @@ class Snapshot {
   std::vector<EffectiveTag> TableTags(const std::string& database, const std::string& table) const;
   std::vector<EffectiveTag> ColumnTags(const std::string& database, const std::string& table,
                                        const std::string& column) const;
-  // The columns of database.table an LF-Tag policy on tables (a grant of
-  // this snapshot) covers, one flag per column in table order: those whose
-  // effective tags match its expression. nullptr when it covers none (or
-  // is not such a grant).
-  const std::vector<bool>* TagPolicyColumns(const Grant& grant, const std::string& database,
-                                            const std::string& table) const;
+  // The columns of database.table an LF-Tag policy on tables covers, one
+  // flag per column in table order: those whose effective tags match its
+  // expression. nullopt when it covers none, the table does not exist, or
+  // `grant` is no such policy. O(tags of the table), O(columns × tags) when
+  // some column has tags of its own.
+  std::optional<std::vector<bool>> TagPolicyColumns(const Grant& grant, const std::string& database,
+                                                    const std::string& table) const;
   const std::vector<LfTag>& lf_tags() const { return lf_tags_; }
   const std::vector<TagAssignment>& tag_assignments() const { return tag_assignments_; }
   const LfTag* FindLfTag(const std::string& key) const;
@@ -133,27 +134,27 @@ class Snapshot {
   // "db.table" → index into tables_.
   std::map<std::string, size_t> table_index_;
   std::vector<std::string> lake_admins_;
+  // Whether the LF-Tag policy `grant` covers table `index` (tables_), with
+  // the matching columns in `columns`.
+  bool MatchTagPolicy(const Grant& grant, size_t index, std::vector<bool>* columns) const;
+  // Whether any LF-Tag policy of `role` covers table `index`.
+  bool TaggedForRole(const std::string& role, size_t index) const;
   std::vector<LfTag> lf_tags_;
   std::vector<TagAssignment> tag_assignments_;
-  // database → its tags; per table (index into tables_): its effective tags
-  // and each column's.
+  // database → its tags; per table (index into tables_): its effective
+  // tags, and each column's when some column of it has tags of its own
+  // (empty otherwise: every column has the table's).
   std::map<std::string, std::vector<EffectiveTag>> database_tags_;
   std::vector<std::vector<EffectiveTag>> table_tags_;
   std::vector<std::vector<std::vector<EffectiveTag>>> column_tags_;
-  // Column masks of the tables LF-Tag policies on tables cover.
-  std::vector<std::vector<bool>> tag_masks_;
-  // grant index → "db.table" → index into tag_masks_.
-  std::map<size_t, std::map<std::string, size_t>> tag_matches_;
-  // One grant as Resolve uses it: an index into grants_ and, for an LF-Tag
-  // policy, the index of its column mask on the table (else kNoMask).
-  static constexpr size_t kNoMask = static_cast<size_t>(-1);
-  struct GrantRef {
-    size_t grant;
-    size_t mask = kNoMask;
-  };
-  // role → "db.table" → the grants that give SELECT on it (table grants,
-  // all-tables grants of its database and matching LF-Tag policies).
-  std::map<std::string, std::map<std::string, std::vector<GrantRef>>> grants_by_role_;
+  // role → indexes into grants_ of its LF-Tag policies on tables. They are
+  // matched against a table's precomputed tags when it is resolved, so a
+  // change of tags needs no re-expansion of grants and a role's cost is
+  // O(its grants + the table's tags).
+  std::map<std::string, std::vector<size_t>> tag_grants_by_role_;
+  // role → "db.table" → indexes into grants_ of the grants that give SELECT
+  // on it (table grants and all-tables grants of its database).
+  std::map<std::string, std::map<std::string, std::vector<size_t>>> grants_by_role_;
   // role → "db.table" of tables it holds a non-SELECT permission on (DESCRIBE
   // and the rest, directly or through an all-tables grant).
   std::map<std::string, std::set<std::string>> described_by_role_;

@@ -182,6 +182,9 @@ TEST_F(TaggedSnapshot, EffectiveTagsArePrecomputedWithTheirSource) {
   EXPECT_EQ(s.ColumnTags("db", "t", "a")[1], (EffectiveTag{"pii", "no", TagLevel::kTable}));
   EXPECT_TRUE(s.TableTags("other", "v").empty());
   EXPECT_TRUE(s.ColumnTags("db", "t", "nope").empty());
+  // Columns of a table whose columns have no tags of their own carry the table's.
+  EXPECT_EQ(s.ColumnTags("db", "u", "x"), s.TableTags("db", "u"));
+  EXPECT_TRUE(s.ColumnTags("other", "v", "y").empty());
 }
 
 TEST_F(TaggedSnapshot, TableGrantCoversMatchingTablesAndOnlyMatchingColumns) {
@@ -224,7 +227,7 @@ TEST_F(TaggedSnapshot, TagGrantsUnionWithNamedGrants) {
   EXPECT_EQ(VisibleColumns(s, "db", "t"), (std::vector<std::string>{"a", "b", "c"}));
   auto access = s.Resolve("r", "db", "t");
   ASSERT_TRUE(access.ok());
-  EXPECT_EQ(access->sources, (std::vector<std::string>{"tags domain=sales;pii=no", "include columns"}));
+  EXPECT_EQ(access->sources, (std::vector<std::string>{"include columns", "tags domain=sales;pii=no"}));
   EXPECT_FALSE(access->row_predicate.has_value());
 }
 

@@ -60,20 +60,24 @@ class Snapshot {
   const catalog::Table* FindTable(const std::string& database, const std::string& table) const;
   bool HasDatabase(const std::string& database) const;
 
-  // What `role` may read of database.table. A table the role holds no grant
-  // on and a table that does not exist give the same kPermissionDenied
-  // error, so a denial reveals nothing about existence.
+  // What `role` may read of database.table: its named grants on the table
+  // and, unioned with them, its LF-Tag policies on tables whose expression
+  // the table's columns match (all rows, the matching columns). A table the
+  // role holds no grant on and a table that does not exist give the same
+  // kPermissionDenied error, so a denial reveals nothing about existence.
   Result<TableAccess> Resolve(const std::string& role, const std::string& database, const std::string& table) const;
 
   // Databases `role` can see, sorted: those with a table it can see, those
-  // it holds any permission on (a database grant or an all-tables grant,
-  // which implies DESCRIBE on the database, as in Lake Formation), and every
-  // database when the role is a data lake administrator.
+  // it holds any permission on (a database grant, an LF-Tag policy on
+  // databases its tags match, or an all-tables grant, which implies
+  // DESCRIBE on the database, as in Lake Formation), and every database
+  // when the role is a data lake administrator.
   std::vector<std::string> VisibleDatabases(const std::string& role) const;
   bool DatabaseVisible(const std::string& role, const std::string& database) const;
   // Tables of `database` that `role` can see, sorted: those it may read
-  // (Resolve succeeds), those it holds any other permission on directly or
-  // through an all-tables grant (every Lake Formation permission implies
+  // (Resolve succeeds), those it holds any other permission on directly,
+  // through an all-tables grant or through an LF-Tag policy on tables that
+  // matches one of its columns (every Lake Formation permission implies
   // DESCRIBE), and every table when the role is a data lake administrator.
   // A table visible without SELECT is listed (SHOW TABLES) but not
   // readable: Resolve still denies it, and the catalog mirror, which needs

@@ -61,6 +61,14 @@ PermissionSet HeldOnTag(const store::MetadataState& state, const std::string& ro
   return held;
 }
 
+// Ok when the caller is the local administrator or a data lake
+// administrator; otherwise the kPermissionDenied saying so.
+Status CheckLakeAdmin(const Caller& caller, const store::MetadataState& state, const std::string& what) {
+  if (PrincipalOf(caller, state).lake_admin) return Status::Ok();
+  return Status::PermissionDenied("user " + *caller.user + " cannot " + what +
+                                  ": only data lake administrators may (Lake Formation's CREATE_LF_TAG)");
+}
+
 // Ok when the caller is the local administrator, a data lake administrator,
 // or (when `needed` is not empty) holds `needed` on the tag; otherwise the
 // kPermissionDenied naming what is missing.
@@ -69,10 +77,6 @@ Status CheckTagPermission(const Caller& caller, const store::MetadataState& stat
   Principal p = PrincipalOf(caller, state);
   if (p.lake_admin) return Status::Ok();
   std::string user = "user " + *caller.user;
-  if (needed == Permission::kAll) {
-    return Status::PermissionDenied(user + " cannot " + what +
-                                    ": only data lake administrators may (Lake Formation's CREATE_LF_TAG)");
-  }
   if (!p.role.empty() && HeldOnTag(state, p.role, key, value).Has(needed)) return Status::Ok();
   return Status::PermissionDenied(user + " cannot " + what + ": its execution role " +
                                   (p.role.empty() ? "(none)" : p.role) + " holds no " + access::PermissionName(needed) +
@@ -157,8 +161,7 @@ Status Admin::CreateLfTag(const std::string& key_in, const std::vector<std::stri
   nlohmann::json detail = {{"tag_key", key}, {"tag_values", values}};
   return InTransaction(dir_, caller_, "create_lf_tag", detail, std::vector<Access>{{Operation::kCreateLfTag}},
                        [&](store::Transaction& txn, const store::MetadataState& state, nlohmann::json& d) -> Status {
-                         Status allowed =
-                             CheckTagPermission(caller_, state, "create LF-Tag " + key, Permission::kAll, key, "");
+                         Status allowed = CheckLakeAdmin(caller_, state, "create LF-Tag " + key);
                          if (!allowed.ok()) return Deny(dir_, txn, caller_, state, "create_lf_tag", d, allowed);
                          if (FindTag(state, key) != nullptr)
                            return Status::AlreadyExists("LF-Tag " + key + " already exists");

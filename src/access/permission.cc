@@ -142,8 +142,10 @@ Status CheckValid(const PermissionSet& set, ResourceKind kind) {
     for (const auto& info : kPermissions) {
       if (ValidOn(info.permission, kind)) valid += (valid.empty() ? "" : ", ") + std::string(info.name);
     }
-    return Status::InvalidArgument("permission " + std::string(PermissionName(p)) + " cannot be granted on a " +
-                                   ResourceKindName(kind) + "; a " + ResourceKindName(kind) + " takes " +
+    // "an LF-Tag", "a database".
+    const std::string article = ResourceKindName(kind)[0] == 'L' ? "an " : "a ";
+    return Status::InvalidArgument("permission " + std::string(PermissionName(p)) + " cannot be granted on " + article +
+                                   ResourceKindName(kind) + "; " + article + ResourceKindName(kind) + " takes " +
                                    (valid.empty() ? "no permissions in Weir yet" : valid));
   }
   return Status::Ok();

@@ -54,6 +54,7 @@ asan-test: asan
 bench: build
 	$(BUILD)/bench/governed_scan_bench --dir $(BUILD)/bench-data
 	$(BUILD)/bench/policy_bench
+	$(BUILD)/bench/snapshot_bench
 
 # The query server over loopback beside PostgreSQL (when its server binaries
 # are installed): connection setup, round trip, bulk export, load, idle cost.

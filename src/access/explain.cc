@@ -18,6 +18,7 @@ namespace weir::access {
 std::string GrantExplanation::Label() const {
   if (kind == Kind::kDataCellsFilter) return "filter " + filter;
   if (kind == Kind::kTableWildcard) return "all tables";
+  if (kind == Kind::kLfTagPolicy) return "tags " + expression;
   return columns == "all" ? "table" : "table " + columns;
 }
 
@@ -29,6 +30,8 @@ const char* GrantKindName(GrantExplanation::Kind kind) {
       return "data_cells_filter";
     case GrantExplanation::Kind::kTableWildcard:
       return "table_wildcard";
+    case GrantExplanation::Kind::kLfTagPolicy:
+      return "lf_tag_policy";
   }
   return "table";
 }
@@ -51,6 +54,12 @@ const ColumnExplanation* TableExplanation::FindColumn(const std::string& name) c
 }
 
 namespace {
+
+std::string Join(const std::vector<std::string>& names) {
+  std::string out;
+  for (size_t i = 0; i < names.size(); i++) out += (i ? ", " : "") + names[i];
+  return out;
+}
 
 std::string DescribeColumns(ColumnScope scope, const std::vector<std::string>& columns) {
   if (scope == ColumnScope::kAll) return "all";
@@ -76,6 +85,20 @@ Coverage CoverageOf(const Snapshot& snapshot, const Grant& g, const catalog::Tab
   out.explanation.permissions = ToString(g.permissions);
   out.explanation.grantable = ToString(g.grantable);
   if (g.kind == ResourceKind::kTableWildcard) out.explanation.kind = GrantExplanation::Kind::kTableWildcard;
+  if (auto mask = snapshot.TagPolicyColumns(g, t.database, t.name)) {
+    out.explanation.kind = GrantExplanation::Kind::kLfTagPolicy;
+    out.explanation.expression = ToString(g.expression);
+    out.explanation.row_filter = kAllRows;
+    out.columns = *mask;
+    bool all = std::find(mask->begin(), mask->end(), false) == mask->end();
+    out.explanation.effective = ToString(TagPolicyPermissions(g.permissions, all));
+    std::vector<std::string> matched;
+    for (size_t c = 0; c < t.columns.size(); c++) {
+      if ((*mask)[c]) matched.push_back(t.columns[c].name);
+    }
+    out.explanation.columns = all ? "all" : "tagged [" + Join(matched) + "]";
+    return out;
+  }
   ColumnScope scope = g.scope;
   const std::vector<std::string>* listed = &g.columns;
   if (!g.filter.empty()) {
@@ -146,8 +169,10 @@ std::string Labels(const TableExplanation& e, const std::vector<size_t>& indexes
 std::vector<std::string> GrantRow(const GrantExplanation& g) {
   std::string kind = g.kind == GrantExplanation::Kind::kDataCellsFilter ? "filter " + g.filter
                      : g.kind == GrantExplanation::Kind::kTableWildcard ? "all tables"
+                     : g.kind == GrantExplanation::Kind::kLfTagPolicy   ? "tags " + g.expression
                                                                         : "table";
   std::string permissions = g.permissions;
+  if (!g.effective.empty() && g.effective != g.permissions) permissions += " (here " + g.effective + ")";
   if (!g.grantable.empty()) permissions += " (grantable " + g.grantable + ")";
   std::vector<std::string> row = {"#" + std::to_string(g.grant_id), kind, permissions, "columns " + g.columns,
                                   "rows " + g.row_filter};
@@ -180,8 +205,10 @@ Result<TableExplanation> ExplainTable(const Snapshot& snapshot, const std::strin
   std::vector<Coverage> coverage;
   std::vector<size_t> contributing;  // indexes into out.grants
   for (const Grant& g : snapshot.grants()) {
-    // The grants Resolve combines: SELECT (or ALL) on this table or on all tables of its database.
-    if (g.role != role || !g.Covers(t.database, t.name) || !g.GivesSelect()) continue;
+    // The grants Resolve combines: SELECT (or ALL) on this table, on all
+    // tables of its database, or through an LF-Tag policy its tags match.
+    bool covers = g.Covers(t.database, t.name) || snapshot.TagPolicyColumns(g, t.database, t.name).has_value();
+    if (g.role != role || !covers || !g.GivesSelect()) continue;
     coverage.push_back(CoverageOf(snapshot, g, t));
     if (coverage.back().explanation.ignored_reason.empty()) contributing.push_back(coverage.size() - 1);
     out.grants.push_back(coverage.back().explanation);
@@ -234,10 +261,12 @@ nlohmann::ordered_json ToJson(const GrantExplanation& grant) {
   out["grant_id"] = grant.grant_id;
   out["kind"] = GrantKindName(grant.kind);
   if (grant.kind == GrantExplanation::Kind::kDataCellsFilter) out["filter"] = grant.filter;
+  if (grant.kind == GrantExplanation::Kind::kLfTagPolicy) out["expression"] = grant.expression;
   out["permissions"] = grant.permissions;
   out["grantable"] = grant.grantable;
   out["columns"] = grant.columns;
   out["row_filter"] = grant.row_filter;
+  if (grant.kind == GrantExplanation::Kind::kLfTagPolicy) out["effective_permissions"] = grant.effective;
   if (!grant.ignored_reason.empty()) out["ignored"] = grant.ignored_reason;
   return out;
 }

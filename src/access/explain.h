@@ -32,27 +32,35 @@ inline constexpr const char kAllRows[] = "all rows";
 inline constexpr const char kAlways[] = "always";
 
 // One grant that gives the role SELECT on the table: on the table itself,
-// through a data cells filter, or on all tables of its database.
+// through a data cells filter, on all tables of its database, or an LF-Tag
+// policy on tables whose expression the table's tags match.
 struct GrantExplanation {
-  enum class Kind { kTable, kDataCellsFilter, kTableWildcard };
+  enum class Kind { kTable, kDataCellsFilter, kTableWildcard, kLfTagPolicy };
 
   int64_t grant_id = 0;
   Kind kind = Kind::kTable;
   std::string permissions;  // "SELECT", "ALL,DESCRIBE": as granted (access::ToString)
   std::string grantable;    // the grantable subset; "" when none
   std::string filter;       // kDataCellsFilter: the filter's name; empty otherwise
-  std::string columns;      // "all", "include [a, b]", "exclude [a, b]"; "(unknown)" when the filter is missing
-  std::string row_filter;   // canonical SQL (RowFilterToSql) or kAllRows; the stored text when it does not parse
+  std::string expression;   // kLfTagPolicy: "k=v1,v2;k2=v3"; empty otherwise
+  // kLfTagPolicy: what it gives on this table after the partial-column rule
+  // (TagPolicyPermissions); empty otherwise.
+  std::string effective;
+  // "all", "include [a, b]", "exclude [a, b]", "tagged [a, b]" (the columns
+  // an LF-Tag policy matches, when not all); "(unknown)" when the filter is missing
+  std::string columns;
+  std::string row_filter;  // canonical SQL (RowFilterToSql) or kAllRows; the stored text when it does not parse
   // Why Resolve leaves this grant out (its filter is missing or its stored row
   // filter no longer parses: it admits nothing); empty for a contributing grant.
   std::string ignored_reason;
 
   // A short name, unique among one role's grants on one table: "table",
-  // "table include [a]", "table exclude [a, b]", "filter NAME", "all tables".
+  // "table include [a]", "table exclude [a, b]", "filter NAME", "all tables",
+  // "tags k=v".
   std::string Label() const;
 };
 
-// "table" / "data_cells_filter" / "table_wildcard".
+// "table" / "data_cells_filter" / "table_wildcard" / "lf_tag_policy".
 const char* GrantKindName(GrantExplanation::Kind kind);
 
 // One column of the table, in table order.
@@ -108,8 +116,9 @@ std::vector<TableExplanation> ListAccess(const Snapshot& snapshot, const std::st
 // {"grant_id": 7, "kind": "table", "columns": "all", "row_filter": "all rows"},
 // or for a filter grant {"grant_id": 9, "kind": "data_cells_filter",
 // "filter": "electronics", "columns": "exclude [i_supplier]",
-// "row_filter": "(\"i_category\" = 'Electronics')"}; an ignored grant also
-// has "ignored": "<reason>".
+// "row_filter": "(\"i_category\" = 'Electronics')"}; an LF-Tag policy adds
+// "expression" and "effective_permissions"; an ignored grant also has
+// "ignored": "<reason>".
 nlohmann::ordered_json ToJson(const GrantExplanation& grant);
 
 // The column object: {"name", "type", "visible": true, "cell_condition",

@@ -40,7 +40,9 @@ bool Grant::Covers(const std::string& db, const std::string& t) const {
 }
 
 bool Grant::GivesSelect() const {
-  if (kind != ResourceKind::kTable && kind != ResourceKind::kTableWildcard) return false;
+  if (kind != ResourceKind::kTable && kind != ResourceKind::kTableWildcard && kind != ResourceKind::kLfTagPolicyTable) {
+    return false;
+  }
   return permissions.Has(Permission::kSelect) || permissions.Has(Permission::kAll);
 }
 
@@ -62,6 +64,12 @@ std::string Grant::ResourceLabel() const {
              list(columns);
     case ResourceKind::kDataCellsFilter:
       return "filter " + filter + " on " + database + "." + table;
+    case ResourceKind::kLfTag:
+      return "LF-Tag " + ToString(expression);
+    case ResourceKind::kLfTagPolicyDatabase:
+      return "databases tagged " + ToString(expression);
+    case ResourceKind::kLfTagPolicyTable:
+      return "tables tagged " + ToString(expression);
     default:
       return "table " + database + "." + table;
   }
@@ -69,7 +77,21 @@ std::string Grant::ResourceLabel() const {
 
 bool Grant::SameAs(const Grant& other) const {
   return role == other.role && kind == other.kind && database == other.database && table == other.table &&
-         scope == other.scope && columns == other.columns && filter == other.filter;
+         scope == other.scope && columns == other.columns && filter == other.filter && expression == other.expression;
+}
+
+bool IsTagKind(ResourceKind kind) {
+  return kind == ResourceKind::kLfTag || kind == ResourceKind::kLfTagPolicyDatabase ||
+         kind == ResourceKind::kLfTagPolicyTable;
+}
+
+PermissionSet TagPolicyPermissions(const PermissionSet& permissions, bool all_columns) {
+  PermissionSet expanded = Expand(permissions, ResourceKind::kLfTagPolicyTable);
+  if (all_columns) return expanded;
+  PermissionSet out{Permission::kDescribe};
+  // ALL expands to SELECT among the rest, so SELECT survives either way.
+  if (expanded.Has(Permission::kSelect)) out.Add(Permission::kSelect);
+  return out;
 }
 
 }  // namespace weir::access

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "access/lf_tag.h"
 #include "access/permission.h"
 
 namespace weir::access {
@@ -42,8 +43,14 @@ struct DataFilter {
 //                   after the grant (table empty);
 //   kTable          `database`.`table`: all columns, or a column list by
 //                   `scope` (a table with columns), or through the data cells
-//                   filter `filter` (then scope is kAll and columns empty).
-// Several grants on one table union. Grants stored before permissions
+//                   filter `filter` (then scope is kAll and columns empty);
+//   kLfTag          the LF-Tag `expression[0].key`, its values
+//                   `expression[0].values` (empty = every value);
+//   kLfTagPolicyDatabase / kLfTagPolicyTable
+//                   every database / table whose effective LF-Tags match
+//                   `expression` (lf_tag.h), including ones tagged later.
+// Database and table are empty for the LF-Tag kinds. Several grants on one
+// table union, named and tag-based alike. Grants stored before permissions
 // existed read as SELECT on their table.
 struct Grant {
   int64_t id = 0;  // assigned by the store
@@ -53,7 +60,8 @@ struct Grant {
   ColumnScope scope = ColumnScope::kAll;
   std::vector<std::string> columns;          // empty for kAll; sorted, unique otherwise
   std::string filter;                        // a DataFilter of this table; then scope is kAll and columns empty
-  ResourceKind kind = ResourceKind::kTable;  // kCatalog, kDatabase, kTableWildcard or kTable
+  ResourceKind kind = ResourceKind::kTable;  // kCatalog, kDatabase, kTableWildcard, kTable or an LF-Tag kind
+  TagExpression expression;                  // the LF-Tag kinds only; normalized (lf_tag.h)
   PermissionSet permissions{Permission::kSelect};
   PermissionSet grantable;
 
@@ -61,21 +69,35 @@ struct Grant {
   // kDataCellsFilter for a grant through a filter, otherwise `kind`.
   ResourceKind Resource() const;
   // Whether the grant is on database.table: a table-level grant on it or a
-  // table wildcard of its database.
+  // table wildcard of its database. (Which tables an LF-Tag policy covers
+  // depends on the tags: Snapshot::TagPolicyColumns.)
   bool Covers(const std::string& database, const std::string& table) const;
   // Whether it lets the role read rows of the tables it covers: SELECT, or
-  // ALL (which implies SELECT), on a table-level resource.
+  // ALL (which implies SELECT), on a table-level resource or an LF-Tag
+  // policy on tables.
   bool GivesSelect() const;
   // Its permissions with what they imply on its resource (ALL → the rest,
   // anything → DESCRIBE).
   PermissionSet Effective() const { return Expand(permissions, Resource()); }
   // "catalog", "database db", "all tables of db", "table db.t",
-  // "table db.t columns [a, b]", "table db.t excluding [a]", "filter F on db.t".
+  // "table db.t columns [a, b]", "table db.t excluding [a]", "filter F on db.t",
+  // "LF-Tag k=v1,v2", "tables tagged k=v1;k2=v2", "databases tagged k=v".
   std::string ResourceLabel() const;
 
-  // Same role and resource: kind, table, scope, columns and filter (ignores
-  // id and permissions).
+  // Same role and resource: kind, table, scope, columns, filter and
+  // expression (ignores id and permissions).
   bool SameAs(const Grant& other) const;
 };
+
+// Whether `kind` is one of the LF-Tag kinds (kLfTag, kLfTagPolicyDatabase,
+// kLfTagPolicyTable), whose resource is an expression rather than names.
+bool IsTagKind(ResourceKind kind);
+
+// What an LF-Tag policy on tables with `permissions` gives on one table,
+// after Lake Formation's partial-column rule: on every column, its
+// permissions (expanded); on only some columns, ALTER, DROP, INSERT and
+// DELETE (which need every column) become DESCRIBE, and ALL becomes SELECT
+// and DESCRIBE.
+PermissionSet TagPolicyPermissions(const PermissionSet& permissions, bool all_columns);
 
 }  // namespace weir::access

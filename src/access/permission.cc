@@ -19,20 +19,31 @@ using R = ResourceKind;
 // its per-resource matrix: a table wildcard takes what a table takes, a
 // table with columns only SELECT, a data cells filter SELECT, DESCRIBE and
 // DROP (the last two on the filter object itself), the account catalog only
-// CREATE_DATABASE.
+// CREATE_DATABASE; an LF-Tag ASSOCIATE and DESCRIBE (on its values) and
+// ALTER and DROP (on its key); an LF-Tag policy what a database or a table
+// takes.
 const std::vector<PermissionInfo> kPermissions = {
-    {P::kAll, "ALL", On({R::kDatabase, R::kTable, R::kTableWildcard}),
+    {P::kAll, "ALL", On({R::kDatabase, R::kTable, R::kTableWildcard, R::kLfTagPolicyDatabase, R::kLfTagPolicyTable}),
      PermissionSet{P::kSelect, P::kInsert, P::kDelete, P::kDescribe, P::kAlter, P::kDrop, P::kCreateTable}},
-    {P::kSelect, "SELECT", On({R::kTable, R::kTableWildcard, R::kTableWithColumns, R::kDataCellsFilter}),
+    {P::kSelect, "SELECT",
+     On({R::kTable, R::kTableWildcard, R::kTableWithColumns, R::kDataCellsFilter, R::kLfTagPolicyTable}),
      PermissionSet{P::kDescribe}},
-    {P::kInsert, "INSERT", On({R::kTable, R::kTableWildcard}), PermissionSet{P::kDescribe}},
-    {P::kDelete, "DELETE", On({R::kTable, R::kTableWildcard}), PermissionSet{P::kDescribe}},
-    {P::kDescribe, "DESCRIBE", On({R::kDatabase, R::kTable, R::kTableWildcard, R::kDataCellsFilter, R::kLfTag}), {}},
-    {P::kAlter, "ALTER", On({R::kDatabase, R::kTable, R::kTableWildcard}), PermissionSet{P::kDescribe}},
-    {P::kDrop, "DROP", On({R::kDatabase, R::kTable, R::kTableWildcard, R::kDataCellsFilter}),
+    {P::kInsert, "INSERT", On({R::kTable, R::kTableWildcard, R::kLfTagPolicyTable}), PermissionSet{P::kDescribe}},
+    {P::kDelete, "DELETE", On({R::kTable, R::kTableWildcard, R::kLfTagPolicyTable}), PermissionSet{P::kDescribe}},
+    {P::kDescribe,
+     "DESCRIBE",
+     On({R::kDatabase, R::kTable, R::kTableWildcard, R::kDataCellsFilter, R::kLfTag, R::kLfTagPolicyDatabase,
+         R::kLfTagPolicyTable}),
+     {}},
+    {P::kAlter, "ALTER",
+     On({R::kDatabase, R::kTable, R::kTableWildcard, R::kLfTag, R::kLfTagPolicyDatabase, R::kLfTagPolicyTable}),
+     PermissionSet{P::kDescribe}},
+    {P::kDrop, "DROP",
+     On({R::kDatabase, R::kTable, R::kTableWildcard, R::kDataCellsFilter, R::kLfTag, R::kLfTagPolicyDatabase,
+         R::kLfTagPolicyTable}),
      PermissionSet{P::kDescribe}},
     {P::kCreateDatabase, "CREATE_DATABASE", On({R::kCatalog}), {}},
-    {P::kCreateTable, "CREATE_TABLE", On({R::kDatabase}), PermissionSet{P::kDescribe}},
+    {P::kCreateTable, "CREATE_TABLE", On({R::kDatabase, R::kLfTagPolicyDatabase}), PermissionSet{P::kDescribe}},
     {P::kDataLocationAccess, "DATA_LOCATION_ACCESS", On({R::kDataLocation}), {}},
     {P::kAssociate, "ASSOCIATE", On({R::kLfTag}), PermissionSet{P::kDescribe}},
 };
@@ -81,6 +92,10 @@ const char* ResourceKindName(ResourceKind kind) {
       return "data location";
     case ResourceKind::kLfTag:
       return "LF-Tag";
+    case ResourceKind::kLfTagPolicyDatabase:
+      return "LF-Tag policy on databases";
+    case ResourceKind::kLfTagPolicyTable:
+      return "LF-Tag policy on tables";
   }
   return "resource";
 }
@@ -127,8 +142,10 @@ Status CheckValid(const PermissionSet& set, ResourceKind kind) {
     for (const auto& info : kPermissions) {
       if (ValidOn(info.permission, kind)) valid += (valid.empty() ? "" : ", ") + std::string(info.name);
     }
-    return Status::InvalidArgument("permission " + std::string(PermissionName(p)) + " cannot be granted on a " +
-                                   ResourceKindName(kind) + "; a " + ResourceKindName(kind) + " takes " +
+    // "an LF-Tag", "a database".
+    const std::string article = ResourceKindName(kind)[0] == 'L' ? "an " : "a ";
+    return Status::InvalidArgument("permission " + std::string(PermissionName(p)) + " cannot be granted on " + article +
+                                   ResourceKindName(kind) + "; " + article + ResourceKindName(kind) + " takes " +
                                    (valid.empty() ? "no permissions in Weir yet" : valid));
   }
   return Status::Ok();

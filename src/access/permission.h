@@ -34,16 +34,18 @@ inline constexpr size_t kPermissionCount = 11;
 
 // What a grant is on, as in Lake Formation's Resource union.
 enum class ResourceKind : uint8_t {
-  kCatalog,           // the account's Data Catalog
-  kDatabase,          // one database
-  kTable,             // one table, all columns
-  kTableWildcard,     // every table of a database, including tables created later
-  kTableWithColumns,  // one table, an include or an exclude column list
-  kDataCellsFilter,   // a data cells filter of one table
-  kDataLocation,      // a registered storage location (not yet grantable in Weir)
-  kLfTag,             // an LF-Tag's values (not yet grantable in Weir)
+  kCatalog,              // the account's Data Catalog
+  kDatabase,             // one database
+  kTable,                // one table, all columns
+  kTableWildcard,        // every table of a database, including tables created later
+  kTableWithColumns,     // one table, an include or an exclude column list
+  kDataCellsFilter,      // a data cells filter of one table
+  kDataLocation,         // a registered storage location (not yet grantable in Weir)
+  kLfTag,                // an LF-Tag key (all or some of its values): who may assign, alter, drop it
+  kLfTagPolicyDatabase,  // every database whose LF-Tags match an expression
+  kLfTagPolicyTable,     // every table (or its matching columns) whose LF-Tags match an expression
 };
-inline constexpr size_t kResourceKindCount = 8;
+inline constexpr size_t kResourceKindCount = 10;
 
 // A set of permissions, one bit per Permission. A plain value: cheap to
 // copy, thread-compatible.
@@ -91,7 +93,8 @@ const PermissionInfo& InfoOf(Permission permission);
 const char* PermissionName(Permission permission);
 
 // "catalog", "database", "table", "table wildcard", "table with columns",
-// "data cells filter", "data location", "LF-Tag".
+// "data cells filter", "data location", "LF-Tag", "LF-Tag policy on
+// databases", "LF-Tag policy on tables".
 const char* ResourceKindName(ResourceKind kind);
 
 // A permission by name, case-insensitive ("select", "SELECT"; "SUPER" is

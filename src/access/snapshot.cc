@@ -20,7 +20,9 @@ Snapshot::Snapshot(const store::MetadataState& state)
       tables_(state.tables),
       grants_(state.grants),
       filters_(state.filters),
-      lake_admins_(state.lake_admins) {
+      lake_admins_(state.lake_admins),
+      lf_tags_(state.lf_tags),
+      tag_assignments_(state.tag_assignments) {
   directory_ = std::make_shared<const iam::Directory>(state);
   auto key = state.secrets.find("sts_key");
   if (key != state.secrets.end() && !iam::Base64Decode(key->second, &session_key_)) session_key_.clear();
@@ -39,9 +41,30 @@ Snapshot::Snapshot(const store::MetadataState& state)
   for (size_t i = 0; i < tables_.size(); i++) {
     table_index_[tables_[i].QualifiedName()] = i;
   }
+  // Effective tags, once per database, table and (where a column has tags
+  // of its own) column, so that matching an expression costs O(tags).
+  const TagIndex tag_index(tag_assignments_);
+  for (const auto& d : databases_) {
+    auto tags = tag_index.Effective(d.name);
+    if (!tags.empty()) database_tags_[d.name] = std::move(tags);
+  }
+  std::set<std::string> column_tagged;  // "db.table" of tables with a column tag
+  for (const auto& a : tag_assignments_) {
+    if (!a.resource.column.empty()) column_tagged.insert(a.resource.database + "." + a.resource.table);
+  }
+  table_tags_.resize(tables_.size());
+  column_tags_.resize(tables_.size());
+  for (size_t i = 0; i < tables_.size(); i++) {
+    const catalog::Table& t = tables_[i];
+    table_tags_[i] = tag_index.Effective(t.database, t.name);
+    if (column_tagged.count(t.QualifiedName()) == 0) continue;
+    column_tags_[i].reserve(t.columns.size());
+    for (const auto& c : t.columns) column_tags_[i].push_back(tag_index.Effective(t.database, t.name, c.name));
+  }
   // An all-tables grant expands to the tables its database holds in this
   // snapshot, so a table created after the grant is covered from the next
-  // snapshot on.
+  // snapshot on. LF-Tag policies on tables are matched when resolving
+  // (MatchTagPolicy); policies on databases against the few databases here.
   std::map<std::string, std::vector<std::string>> tables_of;
   for (const auto& t : tables_) tables_of[t.database].push_back(t.QualifiedName());
   for (size_t i = 0; i < grants_.size(); i++) {
@@ -49,6 +72,12 @@ Snapshot::Snapshot(const store::MetadataState& state)
     if (g.kind == ResourceKind::kDatabase || g.kind == ResourceKind::kTableWildcard) {
       databases_by_role_[g.role].insert(g.database);
     }
+    if (g.kind == ResourceKind::kLfTagPolicyDatabase) {
+      for (const auto& [database, tags] : database_tags_) {
+        if (Matches(g.expression, tags)) databases_by_role_[g.role].insert(database);
+      }
+    }
+    if (g.kind == ResourceKind::kLfTagPolicyTable) tag_grants_by_role_[g.role].push_back(i);
     std::vector<std::string> covered;
     if (g.kind == ResourceKind::kTable) {
       covered.push_back(g.database + "." + g.table);
@@ -63,6 +92,72 @@ Snapshot::Snapshot(const store::MetadataState& state)
       if (describes && g.Resource() != ResourceKind::kDataCellsFilter) described_by_role_[g.role].insert(qualified);
     }
   }
+}
+
+bool Snapshot::MatchTagPolicy(const Grant& grant, size_t index, std::vector<bool>* columns) const {
+  if (grant.kind != ResourceKind::kLfTagPolicyTable) return false;
+  const catalog::Table& t = tables_[index];
+  if (column_tags_[index].empty()) {
+    // Every column carries the table's tags: one match decides them all.
+    bool match = Matches(grant.expression, table_tags_[index]);
+    columns->assign(t.columns.size(), match);
+    return match;
+  }
+  columns->assign(t.columns.size(), false);
+  bool any = false;
+  for (size_t c = 0; c < t.columns.size(); c++) {
+    (*columns)[c] = Matches(grant.expression, column_tags_[index][c]);
+    any = any || (*columns)[c];
+  }
+  return any;
+}
+
+bool Snapshot::TaggedForRole(const std::string& role, size_t index) const {
+  auto it = tag_grants_by_role_.find(role);
+  if (it == tag_grants_by_role_.end()) return false;
+  std::vector<bool> columns;
+  for (size_t gi : it->second) {
+    if (MatchTagPolicy(grants_[gi], index, &columns)) return true;
+  }
+  return false;
+}
+
+std::vector<EffectiveTag> Snapshot::DatabaseTags(const std::string& database) const {
+  auto it = database_tags_.find(database);
+  return it == database_tags_.end() ? std::vector<EffectiveTag>{} : it->second;
+}
+
+std::vector<EffectiveTag> Snapshot::TableTags(const std::string& database, const std::string& table) const {
+  auto it = table_index_.find(database + "." + table);
+  return it == table_index_.end() ? std::vector<EffectiveTag>{} : table_tags_[it->second];
+}
+
+std::vector<EffectiveTag> Snapshot::ColumnTags(const std::string& database, const std::string& table,
+                                               const std::string& column) const {
+  auto it = table_index_.find(database + "." + table);
+  if (it == table_index_.end()) return {};
+  const catalog::Table& t = tables_[it->second];
+  for (size_t c = 0; c < t.columns.size(); c++) {
+    if (t.columns[c].name != column) continue;
+    // No column of the table has tags of its own: each carries the table's.
+    return column_tags_[it->second].empty() ? table_tags_[it->second] : column_tags_[it->second][c];
+  }
+  return {};
+}
+
+std::optional<std::vector<bool>> Snapshot::TagPolicyColumns(const Grant& grant, const std::string& database,
+                                                            const std::string& table) const {
+  auto it = table_index_.find(database + "." + table);
+  if (it == table_index_.end()) return std::nullopt;
+  std::vector<bool> columns;
+  if (!MatchTagPolicy(grant, it->second, &columns)) return std::nullopt;
+  return columns;
+}
+
+const LfTag* Snapshot::FindLfTag(const std::string& key) const {
+  auto it = std::lower_bound(lf_tags_.begin(), lf_tags_.end(), key,
+                             [](const LfTag& t, const std::string& k) { return t.key < k; });
+  return it != lf_tags_.end() && it->key == key ? &*it : nullptr;
 }
 
 bool Snapshot::IsLakeAdmin(const std::string& principal) const {
@@ -107,13 +202,18 @@ std::optional<FilterExpr> AnyOf(const std::vector<const std::optional<FilterExpr
 
 Result<TableAccess> Snapshot::Resolve(const std::string& role, const std::string& database,
                                       const std::string& table) const {
-  const catalog::Table* t = FindTable(database, table);
+  auto index = table_index_.find(database + "." + table);
+  if (index == table_index_.end()) return Status::PermissionDenied(TableDeniedMessage(database, table));
+  const catalog::Table* t = &tables_[index->second];
+  static const std::vector<size_t> kNone;
+  const std::vector<size_t>* named = &kNone;
   auto role_it = grants_by_role_.find(role);
-  if (t == nullptr || role_it == grants_by_role_.end()) {
-    return Status::PermissionDenied(TableDeniedMessage(database, table));
+  if (role_it != grants_by_role_.end()) {
+    auto grant_it = role_it->second.find(index->first);
+    if (grant_it != role_it->second.end()) named = &grant_it->second;
   }
-  auto grant_it = role_it->second.find(t->QualifiedName());
-  if (grant_it == role_it->second.end()) {
+  auto tagged = tag_grants_by_role_.find(role);
+  if (named->empty() && tagged == tag_grants_by_role_.end()) {
     return Status::PermissionDenied(TableDeniedMessage(database, table));
   }
   // One part per grant: the rows it covers and the columns it includes.
@@ -125,7 +225,7 @@ Result<TableAccess> Snapshot::Resolve(const std::string& role, const std::string
   std::vector<Part> parts;
   TableAccess access;
   access.table = t;
-  for (size_t gi : grant_it->second) {
+  for (size_t gi : *named) {
     const Grant& g = grants_[gi];
     ColumnScope scope = g.scope;
     const std::vector<std::string>* listed = &g.columns;
@@ -150,6 +250,16 @@ Result<TableAccess> Snapshot::Resolve(const std::string& role, const std::string
       part.columns[c] = scope == ColumnScope::kAll || (scope == ColumnScope::kInclude ? in_list : !in_list);
     }
     parts.push_back(std::move(part));
+  }
+  if (tagged != tag_grants_by_role_.end()) {
+    // LF-Tag policies: all rows, the columns whose tags match.
+    for (size_t gi : tagged->second) {
+      const Grant& g = grants_[gi];
+      Part part{&kAllRows, {}};
+      if (!g.GivesSelect() || !MatchTagPolicy(g, index->second, &part.columns)) continue;
+      access.sources.push_back("tags " + ToString(g.expression));
+      parts.push_back(std::move(part));
+    }
   }
   std::vector<const std::optional<FilterExpr>*> all_rows;
   for (const auto& p : parts) all_rows.push_back(p.rows);
@@ -201,6 +311,12 @@ std::vector<std::string> Snapshot::VisibleDatabases(const std::string& role) con
       }
     }
   }
+  // A table an LF-Tag policy covers is visible (readable or described), and so its database.
+  if (tag_grants_by_role_.count(role) > 0) {
+    for (size_t i = 0; i < tables_.size(); i++) {
+      if (result.count(tables_[i].database) == 0 && TaggedForRole(role, i)) result.insert(tables_[i].database);
+    }
+  }
   return {result.begin(), result.end()};
 }
 
@@ -213,9 +329,11 @@ std::vector<std::string> Snapshot::VisibleTables(const std::string& role, const 
   std::set<std::string> result;
   bool admin = IsLakeAdmin("role/" + role);
   auto described = described_by_role_.find(role);
-  for (const auto& t : tables_) {
+  for (size_t i = 0; i < tables_.size(); i++) {
+    const catalog::Table& t = tables_[i];
     if (t.database != database) continue;
-    if (admin || (described != described_by_role_.end() && described->second.count(t.QualifiedName()) > 0)) {
+    if (admin || (described != described_by_role_.end() && described->second.count(t.QualifiedName()) > 0) ||
+        TaggedForRole(role, i)) {
       result.insert(t.name);
     }
   }

@@ -76,6 +76,15 @@ const std::vector<OperationInfo> kOperations = {
      "apply (each change also needs its own action)"},
     {Operation::kDeleteStack, "delete_stack", "cloudformation:DeleteStack", R::kStack,
      "destroy (each removal also needs its own action)"},
+    {Operation::kCreateLfTag, "create_lf_tag", "lakeformation:CreateLFTag", R::kNone, "tag create"},
+    {Operation::kUpdateLfTag, "update_lf_tag", "lakeformation:UpdateLFTag", R::kNone, "tag update"},
+    {Operation::kDeleteLfTag, "delete_lf_tag", "lakeformation:DeleteLFTag", R::kNone, "tag delete"},
+    {Operation::kListLfTags, "list_lf_tags", "lakeformation:ListLFTags", R::kNone, "tag list"},
+    {Operation::kAddLfTagsToResource, "add_lf_tags_to_resource", "lakeformation:AddLFTagsToResource", R::kTable,
+     "tag assign"},
+    {Operation::kRemoveLfTagsFromResource, "remove_lf_tags_from_resource", "lakeformation:RemoveLFTagsFromResource",
+     R::kTable, "tag unassign"},
+    {Operation::kGetResourceLfTags, "get_resource_lf_tags", "lakeformation:GetResourceLFTags", R::kTable, "tag show"},
 };
 
 std::string Statements(const std::vector<iam::Matched>& matched) {

@@ -105,6 +105,14 @@ enum class Operation : uint8_t {
   kCreateStack,
   kUpdateStack,
   kDeleteStack,
+  // LF-Tags (Lake Formation)
+  kCreateLfTag,
+  kUpdateLfTag,
+  kDeleteLfTag,
+  kListLfTags,
+  kAddLfTagsToResource,
+  kRemoveLfTagsFromResource,
+  kGetResourceLfTags,
 };
 
 struct OperationInfo {

@@ -75,6 +75,30 @@ Result<std::vector<catalog::Column>> InferColumns(const std::vector<std::string>
   }
 }
 
+// Lake Formation's creator permissions: the execution role of a user that
+// creates a database or table receives ALL with grant option on it. The
+// local administrator is nobody's role, so it receives nothing.
+Status GrantToCreator(store::Transaction& txn, const store::MetadataState& state, const Caller& caller,
+                      access::ResourceKind kind, const std::string& database, const std::string& table,
+                      nlohmann::json& detail) {
+  if (caller.local()) return Status::Ok();
+  std::string role;
+  for (const auto& u : state.users) {
+    if (u.name == *caller.user) role = u.execution_role;
+  }
+  if (role.empty()) return Status::Ok();
+  access::Grant g;
+  g.role = role;
+  g.kind = kind;
+  g.database = database;
+  g.table = table;
+  g.permissions = {access::Permission::kAll};
+  g.grantable = {access::Permission::kAll};
+  WEIR_RETURN_IF_ERROR(txn.AddGrant(g).status());
+  detail[kind == access::ResourceKind::kDatabase ? "creator_database_grant" : "creator_table_grant"] = role;
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status Admin::Check(const Access& access) {
@@ -142,8 +166,9 @@ Status Admin::CreateDatabase(const std::string& name, const std::string& descrip
   WEIR_RETURN_IF_ERROR(CheckName("database", name));
   return InTransaction(dir_, caller_, "create_database", {{"database", name}},
                        std::vector<Access>{{Operation::kCreateDatabase, name}},
-                       [&](store::Transaction& txn, const store::MetadataState&, nlohmann::json&) {
-                         return txn.CreateDatabase({name, description});
+                       [&](store::Transaction& txn, const store::MetadataState& state, nlohmann::json& d) {
+                         WEIR_RETURN_IF_ERROR(txn.CreateDatabase({name, description}));
+                         return GrantToCreator(txn, state, caller_, access::ResourceKind::kDatabase, name, "", d);
                        });
 }
 
@@ -210,8 +235,10 @@ Result<catalog::Table> Admin::RegisterTable(const std::string& database, const s
           if (!create_database) return Status::NotFound("database " + database + " does not exist");
           WEIR_RETURN_IF_ERROR(txn.CreateDatabase({database, ""}));
           d["created_database"] = true;
+          WEIR_RETURN_IF_ERROR(GrantToCreator(txn, state, caller_, access::ResourceKind::kDatabase, database, "", d));
         }
-        return txn.CreateTable(result);
+        WEIR_RETURN_IF_ERROR(txn.CreateTable(result));
+        return GrantToCreator(txn, state, caller_, access::ResourceKind::kTable, database, table, d);
       }));
   return result;
 }
@@ -277,6 +304,10 @@ nlohmann::json RequestDetail(const access::Grant& g) {
                            {"resource", access::ResourceKindName(g.Resource())},
                            {"permissions", access::ToString(g.permissions)}};
   if (!g.grantable.empty()) detail["grantable"] = access::ToString(g.grantable);
+  if (access::IsTagKind(g.kind)) {
+    detail["expression"] = access::ToString(g.expression);
+    return detail;
+  }
   if (g.kind != LfResource::kCatalog) detail["database"] = g.database;
   if (g.kind == LfResource::kTable) {
     detail["table"] = g.database + "." + g.table;
@@ -288,10 +319,13 @@ nlohmann::json RequestDetail(const access::Grant& g) {
 }
 
 // The IAM side of a grant or revoke: a table's ARN, the database's for
-// database and all-tables grants, the catalog's for catalog grants.
+// database and all-tables grants, the catalog's for catalog and LF-Tag grants.
 Access GrantAccess(Operation operation, const access::Grant& g) {
   switch (g.kind) {
     case LfResource::kCatalog:
+    case LfResource::kLfTag:
+    case LfResource::kLfTagPolicyDatabase:
+    case LfResource::kLfTagPolicyTable:
       return {operation, "", ""};
     case LfResource::kDatabase:
     case LfResource::kTableWildcard:
@@ -299,6 +333,19 @@ Access GrantAccess(Operation operation, const access::Grant& g) {
     default:
       return {operation, g.database, g.table};
   }
+}
+
+// Normalizes the expression of an LF-Tag request (lower-cased, sorted); a
+// grant on an LF-Tag names one key and, optionally, some of its values.
+Status NormalizeTagRequest(access::Grant* g) {
+  if (!access::IsTagKind(g->kind)) return Status::Ok();
+  g->database.clear();
+  g->table.clear();
+  if (g->kind != LfResource::kLfTag) return access::NormalizeTagExpression(&g->expression);
+  if (g->expression.size() != 1) return Status::InvalidArgument("a grant on an LF-Tag names exactly one key");
+  WEIR_ASSIGN_OR_RETURN(g->expression[0].key, access::NormalizeTagKey(g->expression[0].key));
+  WEIR_ASSIGN_OR_RETURN(g->expression[0].values, access::NormalizeTagValues(g->expression[0].values, true));
+  return Status::Ok();
 }
 
 // Checks the shape of a request's resource and normalizes its column list.
@@ -330,6 +377,21 @@ Status CheckResource(const store::MetadataState& state, access::Grant* g) {
       }
       return CheckColumns(*t, &g->columns, g->scope);
     }
+    case LfResource::kLfTag:
+    case LfResource::kLfTagPolicyDatabase:
+    case LfResource::kLfTagPolicyTable:
+      WEIR_RETURN_IF_ERROR(NormalizeTagRequest(g));
+      for (const auto& c : g->expression) {
+        const access::LfTag* tag = nullptr;
+        for (const auto& t : state.lf_tags) {
+          if (t.key == c.key) tag = &t;
+        }
+        if (tag == nullptr) return Status::NotFound("LF-Tag " + c.key + " does not exist");
+        for (const auto& v : c.values) {
+          if (!tag->Allows(v)) return Status::NotFound("LF-Tag " + c.key + " has no value " + v);
+        }
+      }
+      break;
     default:
       return Status::NotSupported(std::string("grants on a ") + access::ResourceKindName(g->kind) +
                                   " are not supported yet");
@@ -339,6 +401,26 @@ Status CheckResource(const store::MetadataState& state, access::Grant* g) {
                                    " takes no columns or filter");
   }
   return Status::Ok();
+}
+
+// Lake Formation's limit of LF-Tag expressions granted to one principal.
+Status CheckTagExpressionLimit(const store::MetadataState& state, const access::Grant& request) {
+  if (request.kind != LfResource::kLfTagPolicyDatabase && request.kind != LfResource::kLfTagPolicyTable) {
+    return Status::Ok();
+  }
+  std::set<std::string> expressions;
+  for (const auto& g : state.grants) {
+    if (g.role == request.role &&
+        (g.kind == LfResource::kLfTagPolicyDatabase || g.kind == LfResource::kLfTagPolicyTable)) {
+      expressions.insert(access::ToString(g.expression));
+    }
+  }
+  if (expressions.count(access::ToString(request.expression)) > 0 ||
+      expressions.size() < access::kMaxTagExpressionsPerRole) {
+    return Status::Ok();
+  }
+  return Status::InvalidArgument("role " + request.role + " already holds " + std::to_string(expressions.size()) +
+                                 " LF-Tag expressions, the limit; grant through an existing expression instead");
 }
 
 // What `held` (a grant of the grantor's role) lets it pass on for the
@@ -361,6 +443,20 @@ PermissionSet GrantableFor(const access::Grant& held, const access::Grant& reque
       // on all rows and columns of the table.
       covers = held.Covers(request.database, request.table) && held.Resource() != LfResource::kDataCellsFilter &&
                held.Resource() != LfResource::kTableWithColumns;
+      break;
+    case LfResource::kLfTagPolicyDatabase:
+    case LfResource::kLfTagPolicyTable:
+      // Lake Formation: only with the same complete expression.
+      covers = held.kind == want && held.expression == request.expression;
+      break;
+    case LfResource::kLfTag:
+      if (held.kind == want && held.expression.size() == 1 && request.expression.size() == 1 &&
+          held.expression[0].key == request.expression[0].key) {
+        const auto& have = held.expression[0].values;
+        const auto& asked = request.expression[0].values;
+        covers =
+            have.empty() || (!asked.empty() && std::includes(have.begin(), have.end(), asked.begin(), asked.end()));
+      }
       break;
     case LfResource::kTableWithColumns: {
       if (!held.Covers(request.database, request.table) || held.Resource() == LfResource::kDataCellsFilter) break;
@@ -433,6 +529,7 @@ Status Admin::Grant(const access::Grant& request_in) {
           return Status::InvalidArgument(
               "SELECT with grant option on a column list needs an include list (--columns), not an exclude list");
         }
+        WEIR_RETURN_IF_ERROR(CheckTagExpressionLimit(state, request));
         Status grantor = CheckGrantor(caller_, state, request, "grant");
         if (!grantor.ok()) return Deny(dir_, txn, caller_, state, "grant", detail, grantor);
         detail["column_list"] = request.columns;
@@ -457,6 +554,7 @@ Status Admin::Revoke(const access::Grant& request_in) {
   return InTransaction(
       dir_, caller_, "revoke", RequestDetail(request), std::vector<Access>{GrantAccess(Operation::kRevoke, request)},
       [&](store::Transaction& txn, const store::MetadataState& state, nlohmann::json& detail) -> Status {
+        WEIR_RETURN_IF_ERROR(NormalizeTagRequest(&request));
         if (request.kind == LfResource::kTable) {
           std::sort(request.columns.begin(), request.columns.end());
           request.columns.erase(std::unique(request.columns.begin(), request.columns.end()), request.columns.end());

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "access/grant.h"
+#include "access/lf_tag.h"
 #include "admin/actions.h"
 #include "catalog/catalog.h"
 #include "common/status.h"
@@ -103,6 +104,8 @@ class Admin {
                                                         int64_t duration_s);
   // Replaces the session key: every outstanding temporary credential stops working.
   Status RotateSessionKey();
+  // A user caller's execution role receives ALL with grant option on the
+  // new database, as Lake Formation gives a creator (not the local administrator).
   Status CreateDatabase(const std::string& name, const std::string& description = "");
   // kNotFound when absent; kFailedPrecondition while it holds tables.
   // Removes the grants on the database and on all its tables.
@@ -111,7 +114,9 @@ class Admin {
   // Registers database.table over the files under `location` (relative to
   // the lake root; no "..", not absolute). The schema is read from the
   // files; Hive-style `key=value` folders become partition columns. Creates
-  // the database when `create_database` and it is missing.
+  // the database when `create_database` and it is missing. A user caller's
+  // execution role receives ALL with grant option on the table (and on a
+  // database it creates).
   Result<catalog::Table> RegisterTable(const std::string& database, const std::string& table,
                                        const std::string& location, catalog::TableFormat format, bool create_database);
   Status DropTable(const std::string& database, const std::string& table);
@@ -147,13 +152,18 @@ class Admin {
   // with an exclude list is refused (docs/lake-permissions.md). Permissions
   // on a resource the role already holds a grant on are added to that grant;
   // granting nothing new changes nothing and succeeds. kNotFound when the
-  // role, database, table, columns or filter is absent.
+  // role, database, table, columns, filter or LF-Tag is absent.
+  //
+  // An LF-Tag resource (kLfTag, kLfTagPolicyDatabase, kLfTagPolicyTable)
+  // names keys and values in `request.expression`, normalized here; each
+  // must exist. A role holds at most 50 distinct LF-Tag policy expressions.
   //
   // Beyond the IAM action, a caller that is a user must hold every
   // requested permission (and grant option) with grant option on the
   // resource — through its execution role's grants on it, on the whole
   // table for a column list or filter, on all tables of the database for a
-  // table — unless the user or its execution role is a data lake
+  // table; for an LF-Tag resource, a grant with the same complete
+  // expression — unless the user or its execution role is a data lake
   // administrator; otherwise kPermissionDenied naming what is missing. The
   // local administrator may grant anything.
   Status Grant(const access::Grant& request);
@@ -165,6 +175,35 @@ class Admin {
   // too). Revoking by a user needs the same grant option as granting.
   // kNotFound when the role holds none of it.
   Status Revoke(const access::Grant& request);
+
+  // --- LF-Tags (lf_tags.cc; access/lf_tag.h) ---
+  // Keys and values are lower-cased first; kInvalidArgument for a bad key or
+  // value or a limit (1000 keys, 1000 values a key, 50 tags a resource).
+  //
+  // A tag key with its allowed values. kAlreadyExists when present. A user
+  // caller must be a data lake administrator (Lake Formation's CREATE_LF_TAG).
+  Status CreateLfTag(const std::string& key, const std::vector<std::string>& values);
+  // Adds and removes allowed values (at least one must remain). A removed
+  // value's assignments go with it, and grants lose it: an LF-Tag policy
+  // left with no value for the key is revoked. kNotFound for an absent tag
+  // or value. A user caller needs ALTER on the tag, or to be a data lake
+  // administrator.
+  Status UpdateLfTag(const std::string& key, const std::vector<std::string>& add,
+                     const std::vector<std::string>& remove);
+  // Deletes the tag, its assignments and every grant naming it (LF-Tag
+  // policies and grants on the tag). A user caller needs DROP on the tag.
+  Status DeleteLfTag(const std::string& key);
+  // Assigns KEY=VALUE pairs (one value per key; each value one of the
+  // key's) to a database, table or column, replacing the value of a key
+  // the resource holds. kNotFound when the resource or a tag is absent. A
+  // user caller needs ASSOCIATE on each tag and value, or to be a data lake
+  // administrator.
+  Status AddLfTagsToResource(const access::TagResource& resource,
+                             const std::vector<std::pair<std::string, std::string>>& tags);
+  // Removes the resource's own values of `keys` (inherited ones are its
+  // parent's to remove). kNotFound when it holds no value of one of them.
+  // A user caller needs ASSOCIATE on each removed tag and value.
+  Status RemoveLfTagsFromResource(const access::TagResource& resource, const std::vector<std::string>& keys);
 
   // Data lake administrators: `principal` is "role/NAME" or "user/NAME" of
   // an existing role or user. They may grant and revoke any permission on

@@ -93,6 +93,9 @@ struct GrantArgs {
   std::string exclude;
   std::string filter;
   std::string row_filter;
+  std::string tag_expression;
+  std::string tag_resource = "table";
+  std::string tag;
 };
 
 void AddColumnOptions(CLI::App* command, GrantArgs& args) {
@@ -106,8 +109,19 @@ void AddGrantOptions(CLI::App* command, GrantArgs& args) {
   auto* database =
       command->add_option("--database", args.database, "On a database (or, with --all-tables, on all its tables)");
   auto* catalog = command->add_flag("--catalog", args.catalog, "On the catalog (CREATE_DATABASE)");
-  table->excludes(database)->excludes(catalog);
-  database->excludes(catalog);
+  auto* expression = command->add_option(
+      "--tag-expression", args.tag_expression,
+      "On every table (or database, with --tag-resource database) whose LF-Tags match 'key=v1,v2;key2=v3': AND "
+      "across keys, OR within a key's values; tagged later ones too");
+  command->add_option("--tag-resource", args.tag_resource, "With --tag-expression: table (default) or database")
+      ->check(CLI::IsMember({"table", "database"}))
+      ->needs(expression);
+  auto* tag = command->add_option("--tag", args.tag,
+                                  "On the LF-Tag KEY (all its values) or KEY=v1,v2 (ASSOCIATE, DESCRIBE, ALTER, DROP)");
+  table->excludes(database)->excludes(catalog)->excludes(expression)->excludes(tag);
+  database->excludes(catalog)->excludes(expression)->excludes(tag);
+  catalog->excludes(expression)->excludes(tag);
+  expression->excludes(tag);
   command
       ->add_flag("--all-tables", args.all_tables,
                  "With --database: on every table of the database, including tables created later")
@@ -140,10 +154,34 @@ access::ColumnScope ScopeOf(const GrantArgs& args, std::vector<std::string>* col
 access::Grant RequestOf(const GrantArgs& args, bool revoke) {
   access::Grant g;
   g.role = args.role;
-  int targets = !args.table.empty() + !args.database.empty() + args.catalog;
-  if (targets != 1) Finish(Status::InvalidArgument("give one of --table, --database or --catalog"));
+  int targets =
+      !args.table.empty() + !args.database.empty() + args.catalog + !args.tag_expression.empty() + !args.tag.empty();
+  if (targets != 1) {
+    Finish(Status::InvalidArgument("give one of --table, --database, --catalog, --tag-expression or --tag"));
+  }
   bool has_columns = !args.columns.empty() || !args.exclude.empty() || !args.filter.empty();
-  if (!args.table.empty()) {
+  if (!args.tag_expression.empty() || !args.tag.empty()) {
+    if (has_columns || args.all_tables) {
+      Finish(Status::InvalidArgument(
+          "--columns, --exclude-columns, --filter and --all-tables need --table or --database"));
+    }
+  }
+  if (!args.tag_expression.empty()) {
+    auto expression = access::ParseTagExpression(args.tag_expression);
+    if (!expression.ok()) Finish(expression.status());
+    g.expression = *expression;
+    g.kind = args.tag_resource == "database" ? access::ResourceKind::kLfTagPolicyDatabase
+                                             : access::ResourceKind::kLfTagPolicyTable;
+  } else if (!args.tag.empty()) {
+    auto eq = args.tag.find('=');
+    access::TagCondition condition{args.tag.substr(0, eq), {}};
+    if (eq != std::string::npos) condition.values = SplitList(args.tag.substr(eq + 1));
+    if (eq != std::string::npos && condition.values.empty()) {
+      Finish(Status::InvalidArgument("--tag " + args.tag + " lists no values; give KEY for all of them"));
+    }
+    g.expression = {condition};
+    g.kind = access::ResourceKind::kLfTag;
+  } else if (!args.table.empty()) {
     std::tie(g.database, g.table) = SplitTable(args.table);
     g.scope = ScopeOf(args, &g.columns);
     g.filter = args.filter;
@@ -305,7 +343,8 @@ void AddAdminCommands(CLI::App& app, GlobalOptions& options) {
   auto* grant = app.add_subcommand(
       "grant",
       "Grant Lake Formation permissions to a role on a table (all columns, only --columns, all but "
-      "--exclude-columns, or through a --filter), a database, all tables of a database, or the catalog");
+      "--exclude-columns, or through a --filter), a database, all tables of a database, the catalog, the "
+      "tables or databases an LF-Tag expression matches, or an LF-Tag");
   grant->footer(
       "Examples:\n"
       "  weir grant --role R --table db.t                       SELECT on all columns\n"
@@ -313,6 +352,9 @@ void AddAdminCommands(CLI::App& app, GlobalOptions& options) {
       "  weir grant --role R --database db --permissions CREATE_TABLE,DESCRIBE\n"
       "  weir grant --role R --database db --all-tables         SELECT on every table, also later ones\n"
       "  weir grant --role R --catalog --permissions CREATE_DATABASE\n"
+      "  weir grant --role R --tag-expression 'domain=sales;tier=gold,silver'   SELECT on matching tables\n"
+      "  weir grant --role R --tag-expression 'domain=sales' --tag-resource database --permissions CREATE_TABLE\n"
+      "  weir grant --role R --tag domain=sales --permissions ASSOCIATE          may assign domain=sales\n"
       "Which permissions each resource takes: docs/lake-permissions.md.");
   AddGrantOptions(grant, grant_args);
   AddDataDirOption(grant, options);

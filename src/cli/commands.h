@@ -31,5 +31,6 @@ void AddServeCommand(CLI::App& app, GlobalOptions& options);
 void AddDatagenCommand(CLI::App& app);
 // weir apply, weir plan, weir destroy.
 void AddStackCommands(CLI::App& app, GlobalOptions& options);
+void AddTagCommands(CLI::App& app, GlobalOptions& options);
 
 }  // namespace weir::cli

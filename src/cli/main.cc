@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   options.data_dir = weir::admin::DefaultDataDir();
   weir::cli::AddAdminCommands(app, options);
   weir::cli::AddAccessCommands(app, options);
+  weir::cli::AddTagCommands(app, options);
   weir::cli::AddPolicyCommands(app);
   weir::cli::AddIdentityCommands(app, options);
   weir::cli::AddSqlCommand(app, options);

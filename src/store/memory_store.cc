@@ -197,6 +197,8 @@ class MemoryTransaction final : public Transaction {
       return g.database == name &&
              (g.kind == access::ResourceKind::kDatabase || g.kind == access::ResourceKind::kTableWildcard);
     });
+    std::erase_if(state_.metadata.tag_assignments,
+                  [&](const access::TagAssignment& a) { return a.resource.database == name; });
     return Status::Ok();
   }
 
@@ -224,6 +226,9 @@ class MemoryTransaction final : public Transaction {
     });
     std::erase_if(state_.metadata.filters,
                   [&](const access::DataFilter& f) { return f.database == database && f.table == name; });
+    std::erase_if(state_.metadata.tag_assignments, [&](const access::TagAssignment& a) {
+      return a.resource.database == database && a.resource.table == name;
+    });
     return Status::Ok();
   }
 
@@ -302,6 +307,72 @@ class MemoryTransaction final : public Transaction {
     return Status::Ok();
   }
 
+  Status CreateLfTag(const access::LfTag& tag) override {
+    WEIR_RETURN_IF_ERROR(CheckOpen());
+    auto& tags = state_.metadata.lf_tags;
+    auto it = LowerTag(tag.key);
+    if (it != tags.end() && it->key == tag.key) return Status::AlreadyExists("LF-Tag '" + tag.key + "' already exists");
+    tags.insert(it, tag);
+    return Status::Ok();
+  }
+
+  Status UpdateLfTag(const access::LfTag& tag) override {
+    WEIR_RETURN_IF_ERROR(CheckOpen());
+    auto it = LowerTag(tag.key);
+    if (it == state_.metadata.lf_tags.end() || it->key != tag.key) {
+      return Status::NotFound("LF-Tag '" + tag.key + "' does not exist");
+    }
+    it->values = tag.values;
+    return Status::Ok();
+  }
+
+  Status DeleteLfTag(const std::string& key) override {
+    WEIR_RETURN_IF_ERROR(CheckOpen());
+    auto it = LowerTag(key);
+    if (it == state_.metadata.lf_tags.end() || it->key != key) {
+      return Status::NotFound("LF-Tag '" + key + "' does not exist");
+    }
+    state_.metadata.lf_tags.erase(it);
+    std::erase_if(state_.metadata.tag_assignments, [&](const access::TagAssignment& a) { return a.key == key; });
+    return Status::Ok();
+  }
+
+  Status AssignLfTag(const access::TagAssignment& assignment) override {
+    WEIR_RETURN_IF_ERROR(CheckOpen());
+    auto tag = LowerTag(assignment.key);
+    if (tag == state_.metadata.lf_tags.end() || tag->key != assignment.key) {
+      return Status::NotFound("LF-Tag '" + assignment.key + "' does not exist");
+    }
+    const access::TagResource& r = assignment.resource;
+    if (!HasDatabase(r.database)) return Status::NotFound("database '" + r.database + "' does not exist");
+    const auto& tables = state_.metadata.tables;
+    if (!r.table.empty() && std::none_of(tables.begin(), tables.end(), [&](const catalog::Table& t) {
+          return t.database == r.database && t.name == r.table;
+        })) {
+      return Status::NotFound("table '" + r.database + "." + r.table + "' does not exist");
+    }
+    auto& assignments = state_.metadata.tag_assignments;
+    auto key = [](const access::TagAssignment& a) { return std::tie(a.resource, a.key); };
+    auto it = std::lower_bound(
+        assignments.begin(), assignments.end(), assignment,
+        [&](const access::TagAssignment& a, const access::TagAssignment& b) { return key(a) < key(b); });
+    if (it != assignments.end() && key(*it) == key(assignment)) {
+      it->value = assignment.value;
+    } else {
+      assignments.insert(it, assignment);
+    }
+    return Status::Ok();
+  }
+
+  Status UnassignLfTag(const access::TagResource& resource, const std::string& key) override {
+    WEIR_RETURN_IF_ERROR(CheckOpen());
+    auto removed = std::erase_if(state_.metadata.tag_assignments, [&](const access::TagAssignment& a) {
+      return a.resource == resource && a.key == key;
+    });
+    if (removed == 0) return Status::NotFound(resource.Label() + " has no LF-Tag '" + key + "'");
+    return Status::Ok();
+  }
+
   Result<int64_t> AppendAudit(const audit::Record& record) override {
     WEIR_RETURN_IF_ERROR(CheckOpen());
     audit::Record stored = record;
@@ -320,6 +391,13 @@ class MemoryTransaction final : public Transaction {
 
   static bool TableLess(const catalog::Table& a, const catalog::Table& b) {
     return std::tie(a.database, a.name) < std::tie(b.database, b.name);
+  }
+
+  // The first tag whose key is not less than `key`.
+  std::vector<access::LfTag>::iterator LowerTag(const std::string& key) {
+    auto& tags = state_.metadata.lf_tags;
+    return std::lower_bound(tags.begin(), tags.end(), key,
+                            [](const access::LfTag& t, const std::string& k) { return t.key < k; });
   }
 
   bool HasDatabase(const std::string& name) const {

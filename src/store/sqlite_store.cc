@@ -159,6 +159,30 @@ ALTER TABLE grants_v4 RENAME TO grants;
 CREATE INDEX grants_by_role ON grants (role);
 CREATE INDEX grants_by_table ON grants ("database", table_name);
 )sql",
+    // 5: LF-Tags: keys with their values, their assignments to databases,
+    // tables and columns, and tag-expression grants.
+    R"sql(
+-- tag_values: JSON array of the allowed values, sorted.
+CREATE TABLE lf_tags (
+  tag_key TEXT PRIMARY KEY NOT NULL,
+  tag_values TEXT NOT NULL
+);
+-- table_name is NULL for a database's tag (so the foreign key to tables
+-- applies only to table and column tags); column_name is '' unless a column's.
+CREATE TABLE lf_tag_assignments (
+  "database" TEXT NOT NULL REFERENCES databases (name) ON DELETE CASCADE,
+  table_name TEXT,
+  column_name TEXT NOT NULL,
+  tag_key TEXT NOT NULL REFERENCES lf_tags (tag_key) ON DELETE CASCADE,
+  tag_value TEXT NOT NULL,
+  FOREIGN KEY ("database", table_name) REFERENCES tables ("database", name) ON DELETE CASCADE
+);
+CREATE UNIQUE INDEX lf_tag_assignments_by_resource
+  ON lf_tag_assignments ("database", IFNULL(table_name, ''), column_name, tag_key);
+-- expression: JSON [{"key": ..., "values": [...]}] for the LF-Tag kinds
+-- (lf_tag, lf_tag_policy_database, lf_tag_policy_table), '' otherwise.
+ALTER TABLE grants ADD COLUMN expression TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 constexpr int64_t kSchemaVersion = static_cast<int64_t>(std::size(kMigrations));
@@ -322,6 +346,12 @@ const char* GrantKindName(access::ResourceKind kind) {
       return "database";
     case access::ResourceKind::kTableWildcard:
       return "table_wildcard";
+    case access::ResourceKind::kLfTag:
+      return "lf_tag";
+    case access::ResourceKind::kLfTagPolicyDatabase:
+      return "lf_tag_policy_database";
+    case access::ResourceKind::kLfTagPolicyTable:
+      return "lf_tag_policy_table";
     default:
       return "table";
   }
@@ -329,13 +359,42 @@ const char* GrantKindName(access::ResourceKind kind) {
 
 bool ParseGrantKind(const std::string& text, access::ResourceKind* out) {
   for (auto kind : {access::ResourceKind::kCatalog, access::ResourceKind::kDatabase,
-                    access::ResourceKind::kTableWildcard, access::ResourceKind::kTable}) {
+                    access::ResourceKind::kTableWildcard, access::ResourceKind::kTable, access::ResourceKind::kLfTag,
+                    access::ResourceKind::kLfTagPolicyDatabase, access::ResourceKind::kLfTagPolicyTable}) {
     if (text == GrantKindName(kind)) {
       *out = kind;
       return true;
     }
   }
   return false;
+}
+
+std::string ExpressionToJson(const access::TagExpression& expression) {
+  if (expression.empty()) return "";
+  nlohmann::json json = nlohmann::json::array();
+  for (const auto& c : expression) json.push_back({{"key", c.key}, {"values", c.values}});
+  return DumpJson(json);
+}
+
+Result<access::TagExpression> ExpressionFromJson(const std::string& text, int64_t grant_id) {
+  access::TagExpression expression;
+  if (text.empty()) return expression;
+  nlohmann::json json = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  const Status bad = Corrupt("grant " + std::to_string(grant_id) + " has a bad LF-Tag expression");
+  if (!json.is_array()) return bad;
+  for (const auto& item : json) {
+    if (!item.is_object() || !item.contains("key") || !item["key"].is_string() || !item.contains("values") ||
+        !item["values"].is_array()) {
+      return bad;
+    }
+    access::TagCondition condition{item["key"].get<std::string>(), {}};
+    for (const auto& v : item["values"]) {
+      if (!v.is_string()) return bad;
+      condition.values.push_back(v.get<std::string>());
+    }
+    expression.push_back(std::move(condition));
+  }
+  return expression;
 }
 
 Result<access::PermissionSet> PermissionsFromText(const std::string& text, int64_t grant_id) {
@@ -441,7 +500,8 @@ Result<MetadataState> LoadState(sqlite3* db) {
     WEIR_ASSIGN_OR_RETURN(
         Statement stmt,
         Statement::Prepare(
-            db, R"(SELECT id, role, "database", table_name, scope, columns, filter_name, kind, permissions, grantable
+            db, R"(SELECT id, role, "database", table_name, scope, columns, filter_name, kind, permissions, grantable,
+                          expression
                    FROM grants ORDER BY id)"));
     while (true) {
       WEIR_ASSIGN_OR_RETURN(bool row, stmt.Step());
@@ -461,6 +521,7 @@ Result<MetadataState> LoadState(sqlite3* db) {
       }
       WEIR_ASSIGN_OR_RETURN(grant.permissions, PermissionsFromText(stmt.Text(8), grant.id));
       WEIR_ASSIGN_OR_RETURN(grant.grantable, PermissionsFromText(stmt.Text(9), grant.id));
+      WEIR_ASSIGN_OR_RETURN(grant.expression, ExpressionFromJson(stmt.Text(10), grant.id));
       state.grants.push_back(std::move(grant));
     }
   }
@@ -481,6 +542,30 @@ Result<MetadataState> LoadState(sqlite3* db) {
       }
       WEIR_ASSIGN_OR_RETURN(filter.columns, NamesFromJson(stmt.Text(5)));
       state.filters.push_back(std::move(filter));
+    }
+  }
+  {
+    WEIR_ASSIGN_OR_RETURN(Statement stmt,
+                          Statement::Prepare(db, "SELECT tag_key, tag_values FROM lf_tags ORDER BY tag_key"));
+    while (true) {
+      WEIR_ASSIGN_OR_RETURN(bool row, stmt.Step());
+      if (!row) break;
+      access::LfTag tag;
+      tag.key = stmt.Text(0);
+      WEIR_ASSIGN_OR_RETURN(tag.values, NamesFromJson(stmt.Text(1)));
+      state.lf_tags.push_back(std::move(tag));
+    }
+  }
+  {
+    WEIR_ASSIGN_OR_RETURN(
+        Statement stmt,
+        Statement::Prepare(db, R"(SELECT "database", IFNULL(table_name, ''), column_name, tag_key, tag_value
+                                  FROM lf_tag_assignments
+                                  ORDER BY "database", IFNULL(table_name, ''), column_name, tag_key)"));
+    while (true) {
+      WEIR_ASSIGN_OR_RETURN(bool row, stmt.Step());
+      if (!row) break;
+      state.tag_assignments.push_back({{stmt.Text(0), stmt.Text(1), stmt.Text(2)}, stmt.Text(3), stmt.Text(4)});
     }
   }
   return state;
@@ -728,6 +813,14 @@ class SqliteTransaction final : public Transaction {
     return DeleteByName("DELETE FROM settings WHERE key = 'stack:' || ?", name, "stack");
   }
 
+  // Deletes the resource's value of `key`; sqlite3_changes tells whether there was one.
+  Status UnassignIfPresent(const access::TagResource& r, const std::string& key) {
+    WEIR_ASSIGN_OR_RETURN(Statement stmt, Statement::Prepare(db_, R"(DELETE FROM lf_tag_assignments WHERE "database" = ?
+                                                     AND IFNULL(table_name, '') = ? AND column_name = ? AND tag_key = ?)"));
+    WEIR_RETURN_IF_ERROR(stmt.Bind(r.database, r.table, r.column, key));
+    return stmt.Run();
+  }
+
   Status DeleteByName(const char* sql, const std::string& name, const char* kind) {
     WEIR_RETURN_IF_ERROR(CheckOpen());
     WEIR_ASSIGN_OR_RETURN(Statement stmt, Statement::Prepare(db_, sql));
@@ -824,14 +917,14 @@ class SqliteTransaction final : public Transaction {
 
     WEIR_ASSIGN_OR_RETURN(Statement stmt,
                           Statement::Prepare(db_, R"(INSERT INTO grants (role, kind, "database", table_name, scope,
-                                                     columns, filter_name, permissions, grantable)
-                                                     VALUES (?, ?, ?, NULLIF(?, ''), ?, ?, ?, ?, ?))"));
+                                                     columns, filter_name, permissions, grantable, expression)
+                                                     VALUES (?, ?, ?, NULLIF(?, ''), ?, ?, ?, ?, ?, ?))"));
     WEIR_RETURN_IF_ERROR(stmt.Bind(grant.role, std::string(GrantKindName(grant.kind)),
                                    grant.kind == access::ResourceKind::kCatalog ? std::string() : grant.database,
                                    on_table ? grant.table : std::string(),
                                    std::string(access::ColumnScopeName(grant.scope)), NamesToJson(grant.columns),
-                                   grant.filter, access::ToString(grant.permissions),
-                                   access::ToString(grant.grantable)));
+                                   grant.filter, access::ToString(grant.permissions), access::ToString(grant.grantable),
+                                   ExpressionToJson(grant.expression)));
     Status status = stmt.Run();
     if (stmt.rc() == SQLITE_CONSTRAINT_FOREIGNKEY) {
       return Status::NotFound("role or table of the grant does not exist");
@@ -879,6 +972,62 @@ class SqliteTransaction final : public Transaction {
     WEIR_RETURN_IF_ERROR(stmt.Bind(id));
     WEIR_RETURN_IF_ERROR(stmt.Run());
     if (sqlite3_changes(db_) == 0) return Status::NotFound("grant " + std::to_string(id) + " does not exist");
+    return Status::Ok();
+  }
+
+  Status CreateLfTag(const access::LfTag& tag) override {
+    WEIR_RETURN_IF_ERROR(CheckOpen());
+    WEIR_ASSIGN_OR_RETURN(Statement stmt,
+                          Statement::Prepare(db_, "INSERT INTO lf_tags (tag_key, tag_values) VALUES (?, ?)"));
+    WEIR_RETURN_IF_ERROR(stmt.Bind(tag.key, NamesToJson(tag.values)));
+    Status status = stmt.Run();
+    if (stmt.rc() == SQLITE_CONSTRAINT_PRIMARYKEY)
+      return Status::AlreadyExists("LF-Tag '" + tag.key + "' already exists");
+    return status;
+  }
+
+  Status UpdateLfTag(const access::LfTag& tag) override {
+    WEIR_RETURN_IF_ERROR(CheckOpen());
+    WEIR_ASSIGN_OR_RETURN(Statement stmt,
+                          Statement::Prepare(db_, "UPDATE lf_tags SET tag_values = ? WHERE tag_key = ?"));
+    WEIR_RETURN_IF_ERROR(stmt.Bind(NamesToJson(tag.values), tag.key));
+    WEIR_RETURN_IF_ERROR(stmt.Run());
+    if (sqlite3_changes(db_) == 0) return Status::NotFound("LF-Tag '" + tag.key + "' does not exist");
+    return Status::Ok();
+  }
+
+  Status DeleteLfTag(const std::string& key) override {
+    // ON DELETE CASCADE removes the tag's assignments.
+    return DeleteByName("DELETE FROM lf_tags WHERE tag_key = ?", key, "LF-Tag");
+  }
+
+  Status AssignLfTag(const access::TagAssignment& a) override {
+    WEIR_RETURN_IF_ERROR(CheckOpen());
+    // Checked first only to say which is missing; the foreign keys enforce it regardless.
+    WEIR_ASSIGN_OR_RETURN(bool tag_exists, Exists("SELECT 1 FROM lf_tags WHERE tag_key = ?", a.key));
+    if (!tag_exists) return Status::NotFound("LF-Tag '" + a.key + "' does not exist");
+    WEIR_ASSIGN_OR_RETURN(bool db_exists, Exists("SELECT 1 FROM databases WHERE name = ?", a.resource.database));
+    if (!db_exists) return Status::NotFound("database '" + a.resource.database + "' does not exist");
+    if (!a.resource.table.empty()) {
+      WEIR_ASSIGN_OR_RETURN(bool table_exists, Exists(R"(SELECT 1 FROM tables WHERE "database" = ? AND name = ?)",
+                                                      a.resource.database, a.resource.table));
+      if (!table_exists) {
+        return Status::NotFound("table '" + a.resource.database + "." + a.resource.table + "' does not exist");
+      }
+    }
+    WEIR_RETURN_IF_ERROR(UnassignIfPresent(a.resource, a.key));
+    WEIR_ASSIGN_OR_RETURN(Statement stmt,
+                          Statement::Prepare(db_, R"(INSERT INTO lf_tag_assignments ("database", table_name,
+                                                     column_name, tag_key, tag_value)
+                                                     VALUES (?, NULLIF(?, ''), ?, ?, ?))"));
+    WEIR_RETURN_IF_ERROR(stmt.Bind(a.resource.database, a.resource.table, a.resource.column, a.key, a.value));
+    return stmt.Run();
+  }
+
+  Status UnassignLfTag(const access::TagResource& resource, const std::string& key) override {
+    WEIR_RETURN_IF_ERROR(CheckOpen());
+    WEIR_RETURN_IF_ERROR(UnassignIfPresent(resource, key));
+    if (sqlite3_changes(db_) == 0) return Status::NotFound(resource.Label() + " has no LF-Tag '" + key + "'");
     return Status::Ok();
   }
 

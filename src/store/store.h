@@ -32,6 +32,8 @@ struct MetadataState {
   // Stack records by stack name: what each applied stack file manages
   // (a JSON document written by the stack module).
   std::map<std::string, std::string> stacks;
+  std::vector<access::LfTag> lf_tags;                  // sorted by key
+  std::vector<access::TagAssignment> tag_assignments;  // sorted by (resource, key)
 };
 
 // A write transaction. Every change and its audit record go through one of
@@ -79,11 +81,13 @@ class Transaction {
   // kAlreadyExists when present.
   virtual Status CreateDatabase(const catalog::Database& database) = 0;
   // kNotFound when absent; kFailedPrecondition when it still holds tables.
-  // Also deletes the grants on the database and on all its tables.
+  // Also deletes the grants on the database and on all its tables, and its
+  // LF-Tag assignments.
   virtual Status DeleteDatabase(const std::string& name) = 0;
   // kNotFound when the database is absent; kAlreadyExists when the table is present.
   virtual Status CreateTable(const catalog::Table& table) = 0;
-  // kNotFound when absent. Also deletes the table's grants and filters.
+  // kNotFound when absent. Also deletes the table's grants, filters and
+  // LF-Tag assignments (its columns' too).
   virtual Status DeleteTable(const std::string& database, const std::string& name) = 0;
   // kNotFound when the table is absent; kAlreadyExists when the table has a
   // filter of that name. The row filter text is stored as given (callers validate).
@@ -96,6 +100,21 @@ class Transaction {
   virtual Result<int64_t> AddGrant(const access::Grant& grant) = 0;
   // kNotFound when no grant has that id.
   virtual Status RemoveGrant(int64_t id) = 0;
+  // kAlreadyExists when a tag of that key exists. Stored as given (callers
+  // normalize and enforce the limits of access/lf_tag.h).
+  virtual Status CreateLfTag(const access::LfTag& tag) = 0;
+  // Replaces the tag's values. kNotFound when absent. Callers remove the
+  // assignments of values they drop first.
+  virtual Status UpdateLfTag(const access::LfTag& tag) = 0;
+  // kNotFound when absent. Also deletes the tag's assignments; callers
+  // remove the grants that name it first.
+  virtual Status DeleteLfTag(const std::string& key) = 0;
+  // Assigns the tag's value to the resource, replacing the value of that
+  // key it held. kNotFound when the tag, the database or the table is
+  // absent (callers check columns and values).
+  virtual Status AssignLfTag(const access::TagAssignment& assignment) = 0;
+  // kNotFound when the resource holds no value of `key`.
+  virtual Status UnassignLfTag(const access::TagResource& resource, const std::string& key) = 0;
   // Appends an audit record (its seq is ignored) and returns the assigned seq.
   virtual Result<int64_t> AppendAudit(const audit::Record& record) = 0;
 

@@ -28,8 +28,9 @@ namespace {
 using P = Permission;
 using R = ResourceKind;
 
-const std::vector<R> kKinds = {R::kCatalog,          R::kDatabase,        R::kTable,        R::kTableWildcard,
-                               R::kTableWithColumns, R::kDataCellsFilter, R::kDataLocation, R::kLfTag};
+const std::vector<R> kKinds = {
+    R::kCatalog,         R::kDatabase,     R::kTable, R::kTableWildcard,       R::kTableWithColumns,
+    R::kDataCellsFilter, R::kDataLocation, R::kLfTag, R::kLfTagPolicyDatabase, R::kLfTagPolicyTable};
 
 // The matrix of the Lake Formation permissions reference, written out
 // independently of permission.cc's table.
@@ -42,7 +43,9 @@ const std::map<R, std::set<std::string>>& Matrix() {
       {R::kTableWithColumns, {"SELECT"}},
       {R::kDataCellsFilter, {"SELECT", "DESCRIBE", "DROP"}},
       {R::kDataLocation, {"DATA_LOCATION_ACCESS"}},
-      {R::kLfTag, {"ASSOCIATE", "DESCRIBE"}},
+      {R::kLfTag, {"ASSOCIATE", "DESCRIBE", "ALTER", "DROP"}},
+      {R::kLfTagPolicyDatabase, {"ALL", "ALTER", "CREATE_TABLE", "DESCRIBE", "DROP"}},
+      {R::kLfTagPolicyTable, {"ALL", "ALTER", "DESCRIBE", "DELETE", "DROP", "INSERT", "SELECT"}},
   };
   return m;
 }
@@ -370,12 +373,10 @@ TEST(GrantVerb, EveryPermissionOnEveryGrantableResourceKindFollowsTheMatrix) {
   EXPECT_TRUE(lake.GrantsOf("analyst").empty());
 }
 
-TEST(GrantVerb, ResourceKindsWithoutAResourceInWeirAreNotSupportedYet) {
+TEST(GrantVerb, DataLocationsAreNotSupportedYet) {
   Lake lake;
-  for (R kind : {R::kDataLocation, R::kLfTag}) {
-    Status status = lake.Local().Grant(On(kind, {P::kDescribe}));
-    EXPECT_EQ(status.code(), StatusCode::kFeatureNotSupported) << status.ToString();
-  }
+  Status status = lake.Local().Grant(On(R::kDataLocation, {P::kDataLocationAccess}));
+  EXPECT_EQ(status.code(), StatusCode::kFeatureNotSupported) << status.ToString();
 }
 
 TEST(GrantVerb, PermissionsMergeOnOneResourceAndRevokeRemovesSome) {
@@ -550,8 +551,10 @@ TEST(StoreMigration, GrantsOfVersion3BecomeSelectOnTheirTable) {
   }
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  // The grants table as migrations 1 and 2 made it.
-  Exec(db, R"(DROP TABLE grants;
+  // The grants table as migrations 1 and 2 made it, without what 5 adds.
+  Exec(db, R"(DROP TABLE lf_tag_assignments;
+DROP TABLE lf_tags;
+DROP TABLE grants;
 CREATE TABLE grants (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   role TEXT NOT NULL REFERENCES roles (name) ON DELETE CASCADE,

@@ -58,6 +58,7 @@ std::string AllowOnly(const std::vector<std::pair<std::string, std::string>>& gr
 //   catalog  db.t (CSV: a, b) with data cells filter f; db/u has files but
 //            is not registered
 //   cluster  tag team=a
+//   LF-Tag   domain (values sales, hr), domain=sales on db.t
 class World {
  public:
   // Copies the world built once (most of a test's time would otherwise go to
@@ -144,6 +145,8 @@ class World {
       // Lake Formation's grant option is checked beyond IAM; as a data lake
       // administrator david may grant anything IAM lets him.
       Must(local.AddLakeAdmin("user/david"));
+      Must(local.CreateLfTag("domain", {"sales", "hr"}));
+      Must(local.AddLfTagsToResource({"db", "t", ""}, {{"domain", "sales"}}));
     }  // closes the directory: copies are taken from a quiet store
     return !t->key_id.empty();
   }
@@ -163,6 +166,8 @@ std::string Dump(const store::MetadataState& s) {
   for (const auto& t : s.tables) out["tables"].push_back({t.QualifiedName(), t.location, t.columns.size()});
   for (const auto& g : s.grants) out["grants"].push_back({g.id, g.role, g.database, g.table, g.columns, g.filter});
   for (const auto& f : s.filters) out["filters"].push_back({f.database, f.table, f.name, f.row_filter});
+  for (const auto& t : s.lf_tags) out["lf_tags"][t.key] = t.values;
+  for (const auto& a : s.tag_assignments) out["tag_assignments"].push_back({a.resource.Label(), a.key, a.value});
   out["cluster"] = iam::ToJson(s.cluster);
   out["secrets"] = s.secrets;
   return out.dump();
@@ -277,6 +282,22 @@ std::vector<Case> Cases() {
       {O::kCreateStack, StackArn("s1"), [](Admin& a, World&) { return a.PutStack("s1", "{}"); }},
       {O::kUpdateStack, StackArn("s0"), [](Admin& a, World&) { return a.PutStack("s0", "{\"x\":1}"); }},
       {O::kDeleteStack, StackArn("s0"), [](Admin& a, World&) { return a.DeleteStack("s0"); }},
+      {O::kCreateLfTag, "*", [](Admin& a, World&) { return a.CreateLfTag("color", {"red"}); }},
+      {O::kUpdateLfTag, "*", [](Admin& a, World&) { return a.UpdateLfTag("domain", {"finance"}, {}); }},
+      {O::kDeleteLfTag, "*", [](Admin& a, World&) { return a.DeleteLfTag("domain"); }},
+      {O::kListLfTags, "*", [](Admin& a, World&) { return a.Check({O::kListLfTags}); }},
+      {O::kAddLfTagsToResource, TableArnOf("db", "t"),
+       [](Admin& a, World&) {
+         return a.AddLfTagsToResource({"db", "t", "a"}, {{"domain", "hr"}});
+       }},
+      {O::kRemoveLfTagsFromResource, TableArnOf("db", "t"),
+       [](Admin& a, World&) {
+         return a.RemoveLfTagsFromResource({"db", "t", ""}, {"domain"});
+       }},
+      {O::kGetResourceLfTags, TableArnOf("db", "t"),
+       [](Admin& a, World&) {
+         return a.Check({O::kGetResourceLfTags, "db", "t"});
+       }},
   };
 }
 

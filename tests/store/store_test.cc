@@ -532,6 +532,71 @@ TEST_P(StoreTest, WritersFromSeveralThreadsSerialize) {
   for (size_t i = 1; i < records.size(); ++i) EXPECT_LT(records[i - 1].seq, records[i].seq);
 }
 
+TEST_P(StoreTest, LfTagsAssignmentsAndTagGrants) {
+  Populate();
+  Commit([](Transaction& txn) {
+    ASSERT_TRUE(txn.CreateLfTag({"pii", {"no", "yes"}}).ok());
+    ASSERT_TRUE(txn.CreateLfTag({"domain", {"sales"}}).ok());
+    EXPECT_EQ(txn.CreateLfTag({"pii", {"no"}}).code(), StatusCode::kAlreadyExists);
+    ASSERT_TRUE(txn.AssignLfTag({{"sales", "", ""}, "domain", "sales"}).ok());
+    ASSERT_TRUE(txn.AssignLfTag({{"sales", "orders", ""}, "pii", "no"}).ok());
+    ASSERT_TRUE(txn.AssignLfTag({{"sales", "orders", "id"}, "pii", "no"}).ok());
+    // A second value of the same key replaces the first.
+    ASSERT_TRUE(txn.AssignLfTag({{"sales", "orders", "id"}, "pii", "yes"}).ok());
+    ASSERT_TRUE(txn.AssignLfTag({{"sales", "customers", ""}, "pii", "yes"}).ok());
+    EXPECT_EQ(txn.AssignLfTag({{"sales", "orders", ""}, "color", "red"}).code(), StatusCode::kNotFound);
+    EXPECT_EQ(txn.AssignLfTag({{"nodb", "", ""}, "pii", "no"}).code(), StatusCode::kNotFound);
+    EXPECT_EQ(txn.AssignLfTag({{"sales", "nope", ""}, "pii", "no"}).code(), StatusCode::kNotFound);
+    access::Grant g;
+    g.role = "analyst";
+    g.kind = access::ResourceKind::kLfTagPolicyTable;
+    g.expression = {{"domain", {"sales"}}, {"pii", {"no", "yes"}}};
+    g.permissions = {access::Permission::kSelect};
+    ASSERT_TRUE(txn.AddGrant(g).ok());
+  });
+  MetadataState state = Load();
+  EXPECT_EQ(state.lf_tags, (std::vector<access::LfTag>{{"domain", {"sales"}}, {"pii", {"no", "yes"}}}));
+  EXPECT_EQ(state.tag_assignments, (std::vector<access::TagAssignment>{
+                                       {{"sales", "", ""}, "domain", "sales"},
+                                       {{"sales", "customers", ""}, "pii", "yes"},
+                                       {{"sales", "orders", ""}, "pii", "no"},
+                                       {{"sales", "orders", "id"}, "pii", "yes"},
+                                   }));
+  ASSERT_EQ(state.grants.back().kind, access::ResourceKind::kLfTagPolicyTable);
+  EXPECT_EQ(state.grants.back().expression, (access::TagExpression{{"domain", {"sales"}}, {"pii", {"no", "yes"}}}));
+
+  Commit([](Transaction& txn) {
+    ASSERT_TRUE(txn.UpdateLfTag({"pii", {"maybe", "no", "yes"}}).ok());
+    EXPECT_EQ(txn.UpdateLfTag({"color", {"red"}}).code(), StatusCode::kNotFound);
+    ASSERT_TRUE(txn.UnassignLfTag({"sales", "customers", ""}, "pii").ok());
+    EXPECT_EQ(txn.UnassignLfTag({"sales", "customers", ""}, "pii").code(), StatusCode::kNotFound);
+    // Dropping a table takes its own and its columns' tags.
+    ASSERT_TRUE(txn.DeleteTable("sales", "orders").ok());
+  });
+  state = Load();
+  EXPECT_EQ(state.lf_tags[1].values, (std::vector<std::string>{"maybe", "no", "yes"}));
+  EXPECT_EQ(state.tag_assignments, (std::vector<access::TagAssignment>{{{"sales", "", ""}, "domain", "sales"}}));
+
+  // Deleting a tag takes its assignments.
+  Commit([](Transaction& txn) {
+    ASSERT_TRUE(txn.DeleteLfTag("domain").ok());
+    EXPECT_EQ(txn.DeleteLfTag("domain").code(), StatusCode::kNotFound);
+  });
+  state = Load();
+  EXPECT_TRUE(state.tag_assignments.empty());
+  EXPECT_EQ(state.lf_tags.size(), 1u);
+}
+
+TEST_P(StoreTest, DeletingADatabaseTakesItsTags) {
+  Commit([](Transaction& txn) {
+    ASSERT_TRUE(txn.CreateDatabase(MakeDatabase("empty")).ok());
+    ASSERT_TRUE(txn.CreateLfTag({"pii", {"no"}}).ok());
+    ASSERT_TRUE(txn.AssignLfTag({{"empty", "", ""}, "pii", "no"}).ok());
+  });
+  Commit([](Transaction& txn) { ASSERT_TRUE(txn.DeleteDatabase("empty").ok()); });
+  EXPECT_TRUE(Load().tag_assignments.empty());
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::Values("sqlite", "memory"),
                          [](const ::testing::TestParamInfo<std::string>& param_info) { return param_info.param; });
 
@@ -606,6 +671,49 @@ TEST(SqliteStore, ReopeningKeepsEverything) {
   EXPECT_TRUE((*store)->Load()->grants.empty());
 }
 
+TEST(SqliteStore, MigrationFiveKeepsGrantsAndAddsTags) {
+  TempDir dir;
+  const std::string path = dir.path() + "/meta.db";
+  {
+    auto store = OpenSqliteStore(path);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    auto txn = (*store)->Begin();
+    ASSERT_TRUE(txn.ok());
+    ASSERT_TRUE((*txn)->CreateRole(MakeRole("analyst")).ok());
+    ASSERT_TRUE((*txn)->CreateDatabase(MakeDatabase("sales")).ok());
+    ASSERT_TRUE((*txn)->CreateTable(MakeTable("sales", "orders")).ok());
+    ASSERT_TRUE((*txn)->AddGrant(MakeGrant("analyst", "sales", "orders")).ok());
+    ASSERT_TRUE((*txn)->Commit().ok());
+  }
+  // Back to version 4: without what migration 5 adds.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  char* error = nullptr;
+  int rc = sqlite3_exec(db,
+                        "DROP TABLE lf_tag_assignments; DROP TABLE lf_tags; ALTER TABLE grants DROP COLUMN expression; "
+                        "PRAGMA user_version = 4;",
+                        nullptr, nullptr, &error);
+  std::string message = error != nullptr ? error : "";
+  sqlite3_free(error);
+  sqlite3_close(db);
+  ASSERT_EQ(rc, SQLITE_OK) << message;
+
+  auto store = OpenSqliteStore(path);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  EXPECT_EQ(QueryTextRaw(path, "PRAGMA user_version"), "5");
+  auto state = (*store)->Load();
+  ASSERT_TRUE(state.ok()) << state.status().ToString();
+  ASSERT_EQ(state->grants.size(), 1u);
+  EXPECT_TRUE(state->grants[0].expression.empty());
+  EXPECT_TRUE(state->lf_tags.empty());
+  auto txn = (*store)->Begin();
+  ASSERT_TRUE(txn.ok());
+  ASSERT_TRUE((*txn)->CreateLfTag({"pii", {"no"}}).ok());
+  ASSERT_TRUE((*txn)->AssignLfTag({{"sales", "orders", "id"}, "pii", "no"}).ok());
+  ASSERT_TRUE((*txn)->Commit().ok());
+  EXPECT_EQ((*store)->Load()->tag_assignments.size(), 1u);
+}
+
 TEST(SqliteStore, UsesWalJournal) {
   TempDir dir;
   const std::string path = dir.path() + "/meta.db";
@@ -614,7 +722,7 @@ TEST(SqliteStore, UsesWalJournal) {
     ASSERT_TRUE(store.ok()) << store.status().ToString();
   }
   EXPECT_EQ(QueryTextRaw(path, "PRAGMA journal_mode"), "wal");
-  EXPECT_EQ(QueryTextRaw(path, "PRAGMA user_version"), "4");  // every migration applied
+  EXPECT_EQ(QueryTextRaw(path, "PRAGMA user_version"), "5");  // every migration applied
 }
 
 TEST(SqliteStore, RefusesNewerSchemaVersion) {

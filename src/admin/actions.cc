@@ -68,6 +68,8 @@ const std::vector<OperationInfo> kOperations = {
      "lake-admin add, lake-admin remove"},
     {Operation::kGetDataLakeSettings, "get_data_lake_settings", "lakeformation:GetDataLakeSettings", R::kNone,
      "lake-admin list"},
+    {Operation::kLookupAuditEvents, "lookup_audit_events", "cloudtrail:LookupEvents", R::kNone,
+     "audit, audit verify, the weir_audit table"},
 };
 
 std::string Statements(const std::vector<iam::Matched>& matched) {

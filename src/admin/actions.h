@@ -98,6 +98,8 @@ enum class Operation : uint8_t {
   kListAccess,
   kPutDataLakeSettings,
   kGetDataLakeSettings,
+  // the audit trail (CloudTrail)
+  kLookupAuditEvents,
 };
 
 struct OperationInfo {

@@ -29,5 +29,6 @@ void AddIdentityCommands(CLI::App& app, GlobalOptions& options);
 void AddDemoCommand(CLI::App& app);
 void AddServeCommand(CLI::App& app, GlobalOptions& options);
 void AddDatagenCommand(CLI::App& app);
+void AddAuditCommand(CLI::App& app, GlobalOptions& options);
 
 }  // namespace weir::cli

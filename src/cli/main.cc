@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   weir::cli::AddDemoCommand(app);
   weir::cli::AddServeCommand(app, options);
   weir::cli::AddDatagenCommand(app);
+  weir::cli::AddAuditCommand(app, options);
 
   try {
     app.parse(argc, argv);

@@ -267,6 +267,7 @@ std::vector<Case> Cases() {
       {O::kListAccess, kCatalogArn, [](Admin& a, World&) { return a.Check({O::kListAccess}); }},
       {O::kPutDataLakeSettings, "*", [](Admin& a, World&) { return a.AddLakeAdmin("role/team-b"); }},
       {O::kGetDataLakeSettings, "*", [](Admin& a, World&) { return a.Check({O::kGetDataLakeSettings}); }},
+      {O::kLookupAuditEvents, "*", [](Admin& a, World&) { return a.Check({O::kLookupAuditEvents}); }},
   };
 }
 

@@ -37,6 +37,7 @@ struct ServeArgs {
   int role_concurrency = 8;
   std::string memory_budget;
   int threads = 0;
+  std::string audit_max_file_size = "64MB";
 };
 
 server::Server* g_server = nullptr;
@@ -124,7 +125,13 @@ int RunServe(const GlobalOptions& global, const ServeArgs& args) {
     if (sysinfo(&info) == 0) budget = static_cast<int64_t>(info.totalram) * info.mem_unit / 2;
   }
 
-  auto dir = admin::DataDir::Open(global.data_dir);
+  admin::DataDirOptions dir_options;
+  auto audit_size = ParseBytes(args.audit_max_file_size);
+  if (!audit_size.ok()) return fail(audit_size.status());
+  if (*audit_size <= 0) return fail(Status::InvalidArgument("--audit-max-file-size must be positive"));
+  dir_options.audit_max_file_size = *audit_size;
+
+  auto dir = admin::DataDir::Open(global.data_dir, dir_options);
   if (!dir.ok()) return fail(dir.status());
   engine::EngineOptions engine_options{(*dir)->lake_root(), (*dir)->temp_root(), 0, args.threads};
   engine_options.memory_budget_bytes = budget;
@@ -233,6 +240,10 @@ void AddServeCommand(CLI::App& app, GlobalOptions& options) {
   serve->add_option("--memory-budget", args.memory_budget,
                     "Memory all queries may use together, split across role instances (default: half the RAM)");
   serve->add_option("--threads", args.threads, "Threads per role instance (default: DuckDB's, one per core)");
+  serve
+      ->add_option("--audit-max-file-size", args.audit_max_file_size,
+                   "Rotate the audit file (D/audit/audit.jsonl) beyond this size, e.g. 64MB, 512KB")
+      ->capture_default_str();
   serve->callback([&options] { std::exit(RunServe(options, args)); });
 }
 

@@ -19,6 +19,7 @@
 #include "server/log.h"
 #include "server/server.h"
 #include "session/settings.h"
+#include "store/store.h"
 
 namespace weir::cli {
 
@@ -134,6 +135,10 @@ int RunServe(const GlobalOptions& global, const ServeArgs& args) {
   auto dir = admin::DataDir::Open(global.data_dir, dir_options);
   if (!dir.ok()) return fail(dir.status());
   engine::EngineOptions engine_options{(*dir)->lake_root(), (*dir)->temp_root(), 0, args.threads};
+  admin::DataDir* data_dir = dir->get();
+  engine_options.audit_reader = [data_dir](int64_t after_seq, size_t limit) {
+    return data_dir->store().ReadAudit(after_seq, limit);
+  };
   engine_options.memory_budget_bytes = budget;
   // Catalog queries see column types as the wire protocol sends them.
   engine_options.catalog_types.column_type = [](const duckdb::LogicalType& type) {

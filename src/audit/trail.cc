@@ -77,6 +77,58 @@ class StoreCursor {
   bool done_ = false;
 };
 
+// Checks the records of `files` as one chain, and each against the store's
+// record of its seq. Returns the first break, or nullopt; `count` receives
+// the number of records that verified. An unterminated last line of the
+// last file is an export being written (a running server) and is skipped.
+Result<std::optional<ChainBreak>> VerifyFiles(store::Store& store, const std::vector<std::string>& paths,
+                                              int64_t* count) {
+  ChainWalker files;
+  StoreCursor cursor(store);
+  const Record* stored = nullptr;
+  *count = 0;
+  for (size_t i = 0; i < paths.size(); ++i) {
+    const std::string& path = paths[i];
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return Status::IoError("cannot read " + path);
+    const std::string name = std::filesystem::path(path).filename().string();
+    std::string line;
+    int64_t number = 0;
+    while (std::getline(in, line)) {
+      if (in.eof() && i + 1 == paths.size()) break;
+      ++number;
+      const std::string where = name + " line " + std::to_string(number);
+      nlohmann::json json = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+      Record record;
+      if (!FromJson(json, &record))
+        return std::optional<ChainBreak>(ChainBreak{files.last_seq() + 1, where, "the line is not an audit record"});
+      // Fields the record does not carry (or a "time" that is not its
+      // time_us) would escape the hash: the line must be the record's form.
+      if (json != ToJson(record)) {
+        return std::optional<ChainBreak>(
+            ChainBreak{record.seq, where, "the line differs from the record it holds: it was edited"});
+      }
+      std::string problem = files.Next(record);
+      if (!problem.empty()) return std::optional<ChainBreak>(ChainBreak{record.seq, where, problem});
+      while (stored == nullptr || stored->seq < record.seq) {
+        WEIR_ASSIGN_OR_RETURN(stored, cursor.Next());
+        if (stored == nullptr) break;
+      }
+      if (stored == nullptr || stored->seq != record.seq) {
+        return std::optional<ChainBreak>(
+            ChainBreak{record.seq, where, "the record is missing from the store: it was deleted there"});
+      }
+      if (stored->hash != record.hash) {
+        return std::optional<ChainBreak>(
+            ChainBreak{record.seq, where, "the record differs from the store's record of that seq"});
+      }
+      *count = files.count();
+    }
+    if (in.bad()) return Status::IoError("cannot read " + path);
+  }
+  return std::optional<ChainBreak>();
+}
+
 int64_t DaysFromCivil(int64_t y, int64_t m, int64_t d) {
   // Howard Hinnant's algorithm: days since 1970-01-01 of a proleptic
   // Gregorian date, without the time zone tables timegm would consult.
@@ -174,53 +226,20 @@ Result<VerifyReport> Verify(store::Store& store, const std::string& dir) {
   report.head = table.head();
   if (report.broken) return report;
 
-  WEIR_ASSIGN_OR_RETURN(report.files, ListAuditFiles(dir));
-  ChainWalker files;
-  StoreCursor cursor(store);
-  const Record* stored = nullptr;
-  for (const auto& path : report.files) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return Status::IoError("cannot read " + path);
-    const std::string name = std::filesystem::path(path).filename().string();
-    std::string line;
-    int64_t number = 0;
-    while (std::getline(in, line)) {
-      ++number;
-      const std::string where = name + " line " + std::to_string(number);
-      nlohmann::json json = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
-      Record record;
-      if (!FromJson(json, &record)) {
-        report.broken = ChainBreak{files.last_seq() + 1, where, "the line is not an audit record"};
-        return report;
-      }
-      // Fields the record does not carry (or a "time" that is not its
-      // time_us) would escape the hash: the line must be the record's form.
-      if (json != ToJson(record)) {
-        report.broken = ChainBreak{record.seq, where, "the line differs from the record it holds: it was edited"};
-        return report;
-      }
-      std::string problem = files.Next(record);
-      if (!problem.empty()) {
-        report.broken = ChainBreak{record.seq, where, problem};
-        return report;
-      }
-      while (stored == nullptr || stored->seq < record.seq) {
-        WEIR_ASSIGN_OR_RETURN(stored, cursor.Next());
-        if (stored == nullptr) break;
-      }
-      if (stored == nullptr || stored->seq != record.seq) {
-        report.broken = ChainBreak{record.seq, where, "the record is missing from the store: it was deleted there"};
-        return report;
-      }
-      if (stored->hash != record.hash) {
-        report.broken = ChainBreak{record.seq, where, "the record differs from the store's record of that seq"};
-        return report;
-      }
+  // A running server may rotate the file or append to it while this reads:
+  // a changed file list means the pass raced a rotation, so try again.
+  constexpr int kAttempts = 3;
+  for (int attempt = 1;; ++attempt) {
+    WEIR_ASSIGN_OR_RETURN(report.files, ListAuditFiles(dir));
+    Result<std::optional<ChainBreak>> broken = VerifyFiles(store, report.files, &report.file_records);
+    if (broken.ok() && !broken->has_value()) return report;
+    WEIR_ASSIGN_OR_RETURN(std::vector<std::string> now, ListAuditFiles(dir));
+    if (now == report.files || attempt == kAttempts) {
+      if (!broken.ok()) return broken.status();
+      report.broken = **broken;
+      return report;
     }
-    if (in.bad()) return Status::IoError("cannot read " + path);
   }
-  report.file_records = files.count();
-  return report;
 }
 
 bool Matches(const Query& query, const Record& record) {

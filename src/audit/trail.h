@@ -46,6 +46,10 @@ struct VerifyReport {
 // the table. Only the first problem is reported: the table's before the
 // files'.
 //
+// Safe beside a running server: an unterminated last line (an export in
+// progress) is skipped, and a pass that raced a rotation (the file list
+// changed meanwhile) is run again.
+//
 // Known limitations: the chain is keyless, so someone who can rewrite the
 // table and every file may recompute every hash after an edit, and deleting
 // records at the end of both leaves a shorter valid chain. Keep the printed

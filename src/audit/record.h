@@ -13,11 +13,11 @@ namespace weir::audit {
 struct Record {
   int64_t seq = 0;              // assigned by the store, strictly increasing
   int64_t time_us = 0;          // microseconds since the Unix epoch
-  std::string kind;             // "admin" or "query"
+  std::string kind;             // "admin", "query", "connection" or "session" (role assumptions)
   std::string actor;            // who: a user name, or "local:<os user>" for a local administrator
   std::string source_identity;  // the person behind the session (== actor until identities exist)
   std::string role;             // the role the action ran as ("" for a local administrator's own changes)
-  std::string action;           // "create_role", "grant", "query", ...
+  std::string action;           // "create_role", "grant", "query", "connect", "assume_role", ...
   std::string decision;         // "allow", "deny" or "error"
   // Query records: the statement, what it read, and how it ended.
   std::string statement;

@@ -85,6 +85,8 @@ const std::vector<OperationInfo> kOperations = {
     {Operation::kRemoveLfTagsFromResource, "remove_lf_tags_from_resource", "lakeformation:RemoveLFTagsFromResource",
      R::kTable, "tag unassign"},
     {Operation::kGetResourceLfTags, "get_resource_lf_tags", "lakeformation:GetResourceLFTags", R::kTable, "tag show"},
+    {Operation::kLookupAuditEvents, "lookup_audit_events", "cloudtrail:LookupEvents", R::kNone,
+     "audit, audit verify, the weir_audit table"},
 };
 
 std::string Statements(const std::vector<iam::Matched>& matched) {

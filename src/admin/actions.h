@@ -113,6 +113,8 @@ enum class Operation : uint8_t {
   kAddLfTagsToResource,
   kRemoveLfTagsFromResource,
   kGetResourceLfTags,
+  // the audit trail (CloudTrail)
+  kLookupAuditEvents,
 };
 
 struct OperationInfo {

@@ -36,7 +36,11 @@ Status DataDir::Init(const std::string& path) {
   return store.status();
 }
 
-Result<std::unique_ptr<DataDir>> DataDir::Open(const std::string& path) {
+Result<std::unique_ptr<DataDir>> DataDir::Open(const std::string& path, const DataDirOptions& options) {
+  if (options.audit_max_file_size < 0) {
+    return Status::InvalidArgument("the audit file size limit must be positive, not " +
+                                   std::to_string(options.audit_max_file_size));
+  }
   if (!Initialized(path)) {
     return Status::FailedPrecondition("data directory " + path + " is not initialized (run: weir init --data-dir " +
                                       path + ")");
@@ -63,7 +67,9 @@ Result<std::unique_ptr<DataDir>> DataDir::Open(const std::string& path) {
   }
 
   WEIR_ASSIGN_OR_RETURN(dir->store_, store::OpenSqliteStore(dir->path_ + "/weir.db"));
-  WEIR_ASSIGN_OR_RETURN(dir->audit_, audit::AuditLog::Open(dir->store_.get(), dir->path_ + "/audit"));
+  audit::AuditLogOptions audit_options;
+  if (options.audit_max_file_size > 0) audit_options.max_file_size = options.audit_max_file_size;
+  WEIR_ASSIGN_OR_RETURN(dir->audit_, audit::AuditLog::Open(dir->store_.get(), dir->path_ + "/audit", audit_options));
   WEIR_RETURN_IF_ERROR(dir->Reload());
   return dir;
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -18,6 +19,12 @@ class Store;
 
 namespace weir::admin {
 
+struct DataDirOptions {
+  // Rotate D/audit/audit.jsonl beyond this many bytes; 0: the audit log's
+  // default (audit::AuditLogOptions).
+  int64_t audit_max_file_size = 0;
+};
+
 // A Weir data directory D:
 //   D/weir.db    metadata store (SQLite)
 //   D/lake/      lake root: table locations are relative to it
@@ -34,7 +41,8 @@ class DataDir {
 
   // Opens an initialized D and takes its lock. kFailedPrecondition when D
   // is not initialized or another process holds it (the message names it).
-  static Result<std::unique_ptr<DataDir>> Open(const std::string& path);
+  // kInvalidArgument for a negative audit_max_file_size.
+  static Result<std::unique_ptr<DataDir>> Open(const std::string& path, const DataDirOptions& options = {});
 
   ~DataDir();
   DataDir(const DataDir&) = delete;

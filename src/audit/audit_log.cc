@@ -9,6 +9,7 @@
 #include <cstring>
 #include <filesystem>
 #include <iterator>
+#include <string_view>
 #include <utility>
 
 #include <nlohmann/json.hpp>
@@ -61,6 +62,18 @@ Result<off_t> LastNewlineBefore(int fd, off_t end, const std::string& path) {
   return static_cast<off_t>(-1);
 }
 
+// Position of the first '\n' in [0, end), or -1 when there is none.
+Result<off_t> FirstNewline(int fd, off_t end, const std::string& path) {
+  std::string chunk;
+  for (off_t start = 0; start < end; start += kScanChunk) {
+    size_t size = static_cast<size_t>(std::min<off_t>(kScanChunk, end - start));
+    WEIR_RETURN_IF_ERROR(ReadAt(fd, start, size, &chunk, path));
+    size_t pos = chunk.find('\n');
+    if (pos != std::string::npos) return start + static_cast<off_t>(pos);
+  }
+  return static_cast<off_t>(-1);
+}
+
 Status WriteAll(int fd, const std::string& data, const std::string& path) {
   size_t done = 0;
   while (done < data.size()) {
@@ -90,18 +103,82 @@ int64_t NowMicros() {
       .count();
 }
 
-AuditLog::AuditLog(store::Store* store, std::string dir, std::chrono::milliseconds window)
-    : store_(store), dir_(std::move(dir)), path_(dir_ + "/audit.jsonl"), window_(window) {}
+std::string RotatedFileName(int64_t first, int64_t last) {
+  char name[80];
+  std::snprintf(name, sizeof(name), "audit-%09lld-%09lld.jsonl", static_cast<long long>(first),
+                static_cast<long long>(last));
+  return name;
+}
 
-Result<std::unique_ptr<AuditLog>> AuditLog::Open(store::Store* store, std::string dir,
-                                                 std::chrono::milliseconds window) {
+bool ParseRotatedFileName(const std::string& name, int64_t* first, int64_t* last) {
+  static constexpr std::string_view kPrefix = "audit-";
+  static constexpr std::string_view kSuffix = ".jsonl";
+  if (name.size() <= kPrefix.size() + kSuffix.size() || name.compare(0, kPrefix.size(), kPrefix) != 0 ||
+      name.compare(name.size() - kSuffix.size(), kSuffix.size(), kSuffix) != 0) {
+    return false;
+  }
+  std::string_view middle(name);
+  middle = middle.substr(kPrefix.size(), middle.size() - kPrefix.size() - kSuffix.size());
+  size_t dash = middle.find('-');
+  if (dash == std::string_view::npos) return false;
+  auto parse = [](std::string_view digits, int64_t* out) {
+    if (digits.size() < 9 || digits.size() > 18) return false;
+    int64_t value = 0;
+    for (char c : digits) {
+      if (c < '0' || c > '9') return false;
+      value = value * 10 + (c - '0');
+    }
+    *out = value;
+    return true;
+  };
+  int64_t a = 0;
+  int64_t b = 0;
+  if (!parse(middle.substr(0, dash), &a) || !parse(middle.substr(dash + 1), &b) || a <= 0 || b < a) return false;
+  *first = a;
+  *last = b;
+  return true;
+}
+
+Result<std::vector<std::string>> ListAuditFiles(const std::string& dir) {
+  std::vector<std::pair<int64_t, std::string>> rotated;
+  std::error_code ec;
+  if (!std::filesystem::exists(dir, ec)) return std::vector<std::string>{};
+  std::filesystem::directory_iterator it(dir, ec);
+  if (ec) return Status::IoError("cannot list " + dir + ": " + ec.message());
+  bool current = false;
+  for (const auto& entry : it) {
+    std::string name = entry.path().filename().string();
+    int64_t first = 0;
+    int64_t last = 0;
+    if (name == "audit.jsonl") current = true;
+    if (ParseRotatedFileName(name, &first, &last)) rotated.emplace_back(first, entry.path().string());
+  }
+  std::sort(rotated.begin(), rotated.end());
+  std::vector<std::string> files;
+  for (auto& [first, path] : rotated) files.push_back(std::move(path));
+  if (current) files.push_back(dir + "/audit.jsonl");
+  return files;
+}
+
+AuditLog::AuditLog(store::Store* store, std::string dir, AuditLogOptions options)
+    : store_(store),
+      dir_(std::move(dir)),
+      path_(dir_ + "/audit.jsonl"),
+      window_(options.window),
+      max_file_size_(options.max_file_size) {}
+
+Result<std::unique_ptr<AuditLog>> AuditLog::Open(store::Store* store, std::string dir, AuditLogOptions options) {
   if (store == nullptr) return Status::InvalidArgument("audit log needs a store");
   if (dir.empty()) return Status::InvalidArgument("audit log needs a directory");
+  if (options.max_file_size <= 0) {
+    return Status::InvalidArgument("audit file size limit must be positive, not " +
+                                   std::to_string(options.max_file_size));
+  }
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return Status::IoError("cannot create audit directory " + dir + ": " + ec.message());
 
-  std::unique_ptr<AuditLog> log(new AuditLog(store, std::move(dir), window));
+  std::unique_ptr<AuditLog> log(new AuditLog(store, std::move(dir), options));
   {
     std::lock_guard lock(log->export_mu_);
     log->fd_ = ::open(log->path_.c_str(), O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
@@ -212,6 +289,7 @@ Status AuditLog::RecoverLocked() {
   off_t keep = size;
   off_t end = size;
   exported_seq_ = 0;
+  file_first_seq_ = 0;
   while (true) {
     WEIR_ASSIGN_OR_RETURN(off_t newline, LastNewlineBefore(fd_, end, path_));
     if (newline < 0) {
@@ -231,16 +309,49 @@ Status AuditLog::RecoverLocked() {
     }
     end = start;
   }
-  if (keep == size) return Status::Ok();
-  std::fprintf(stderr, "weir: audit: dropping %lld bytes of incomplete records at the end of %s\n",
-               static_cast<long long>(size - keep), path_.c_str());
-  if (::ftruncate(fd_, keep) != 0) return ErrnoError("truncate " + path_, errno);
-  if (::fsync(fd_) != 0) return ErrnoError("fsync " + path_, errno);
+  if (keep != size) {
+    // A file written before the hash chain existed has no line FromJson()
+    // accepts: it is rewritten whole from the table, which the chain
+    // migration has chained.
+    std::fprintf(stderr,
+                 "weir: audit: dropping %lld bytes of unreadable records (torn by a crash, or written before the hash "
+                 "chain) at the end of %s; exporting them again from the store\n",
+                 static_cast<long long>(size - keep), path_.c_str());
+    if (::ftruncate(fd_, keep) != 0) return ErrnoError("truncate " + path_, errno);
+    if (::fsync(fd_) != 0) return ErrnoError("fsync " + path_, errno);
+  }
+  if (keep > 0) {
+    // The first line is whole: only the tail can be torn.
+    WEIR_ASSIGN_OR_RETURN(off_t first_newline, FirstNewline(fd_, keep, path_));
+    std::string line;
+    WEIR_RETURN_IF_ERROR(ReadAt(fd_, 0, static_cast<size_t>(first_newline), &line, path_));
+    Record first;
+    if (!FromJson(nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false), &first)) {
+      return Status::IoError("audit file " + path_ + " starts with a line that is not a record; move it aside");
+    }
+    file_first_seq_ = first.seq;
+    return Status::Ok();
+  }
+  // An empty file: rotation may have just renamed the previous one (a crash
+  // before anything was exported to the new file); continue after it.
+  WEIR_ASSIGN_OR_RETURN(std::vector<std::string> files, ListAuditFiles(dir_));
+  for (const auto& file : files) {
+    int64_t first = 0;
+    int64_t last = 0;
+    if (ParseRotatedFileName(std::filesystem::path(file).filename().string(), &first, &last)) {
+      exported_seq_ = std::max(exported_seq_, last);
+    }
+  }
   return Status::Ok();
 }
 
 Status AuditLog::ExportLocked() {
-  if (fd_ < 0) return Status::FailedPrecondition("audit log " + path_ + " is not open");
+  if (fd_ < 0) {
+    // A rotation renamed the file but could not start the next one: retry.
+    fd_ = ::open(path_.c_str(), O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+    if (fd_ < 0) return ErrnoError("open " + path_, errno);
+    WEIR_RETURN_IF_ERROR(SyncDirectory(dir_));
+  }
   while (true) {
     WEIR_ASSIGN_OR_RETURN(std::vector<Record> records, store_->ReadAudit(exported_seq_, kExportBatch));
     if (records.empty()) return Status::Ok();
@@ -261,9 +372,25 @@ Status AuditLog::ExportLocked() {
       }
       return status;
     }
+    if (file_first_seq_ == 0) file_first_seq_ = records.front().seq;
     exported_seq_ = records.back().seq;
+    if (st.st_size + static_cast<off_t>(lines.size()) > max_file_size_) WEIR_RETURN_IF_ERROR(RotateLocked());
     if (records.size() < kExportBatch) return Status::Ok();
   }
+}
+
+Status AuditLog::RotateLocked() {
+  std::string rotated = dir_ + "/" + RotatedFileName(file_first_seq_, exported_seq_);
+  // The file's records were fsync'd by the export; the rename makes them the
+  // rotated file atomically.
+  if (::rename(path_.c_str(), rotated.c_str()) != 0) return ErrnoError("rename " + path_ + " to " + rotated, errno);
+  ::close(fd_);
+  fd_ = -1;
+  file_first_seq_ = 0;
+  WEIR_RETURN_IF_ERROR(SyncDirectory(dir_));
+  fd_ = ::open(path_.c_str(), O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+  if (fd_ < 0) return ErrnoError("open " + path_, errno);
+  return SyncDirectory(dir_);
 }
 
 void AuditLog::ReportLocked(const Status& status) {

@@ -6,6 +6,8 @@
 #include <limits>
 #include <utility>
 
+#include <openssl/sha.h>
+
 namespace weir::audit {
 
 namespace {
@@ -81,7 +83,34 @@ nlohmann::json ToJson(const Record& record) {
   }
   if (!record.error.empty()) json["error"] = record.error;
   json["detail"] = record.detail.is_object() ? record.detail : nlohmann::json::object();
+  json["prev_hash"] = record.prev_hash;
+  json["hash"] = record.hash;
   return json;
+}
+
+const char* const kGenesisHash = "0000000000000000000000000000000000000000000000000000000000000000";
+
+std::string ChainHash(const Record& record) {
+  nlohmann::json json = ToJson(record);
+  json.erase("hash");
+  // nlohmann's objects are std::maps: dump() writes keys sorted, so the
+  // text depends only on the record's content.
+  std::string text = json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex;
+  hex.reserve(2 * SHA256_DIGEST_LENGTH);
+  for (unsigned char byte : digest) {
+    hex += kHex[byte >> 4];
+    hex += kHex[byte & 0xf];
+  }
+  return hex;
+}
+
+void Chain(const std::string& prev_hash, Record* record) {
+  record->prev_hash = prev_hash;
+  record->hash = ChainHash(*record);
 }
 
 bool FromJson(const nlohmann::json& json, Record* out) {
@@ -109,6 +138,7 @@ bool FromJson(const nlohmann::json& json, Record* out) {
     auto detail = json.find("detail");
     if (detail == json.end() || !detail->is_object()) return false;
     r.detail = *detail;
+    if (!GetString(json, "prev_hash", &r.prev_hash) || !GetString(json, "hash", &r.hash)) return false;
     *out = std::move(r);
     return true;
   } catch (const nlohmann::json::exception&) {

@@ -23,12 +23,18 @@ std::string Environment(const char* name) {
 Result<admin::Caller> ActingCaller(const GlobalOptions& options, admin::DataDir& dir) {
   std::string user = !options.user.empty() ? options.user : Environment("WEIR_USER");
   if (user.empty()) return admin::Caller::Local(admin::LocalActor());
+  WEIR_ASSIGN_OR_RETURN(store::MetadataState state, dir.store().Load());
+  return ActingCaller(options, state);
+}
+
+Result<admin::Caller> ActingCaller(const GlobalOptions& options, const store::MetadataState& state) {
+  std::string user = !options.user.empty() ? options.user : Environment("WEIR_USER");
+  if (user.empty()) return admin::Caller::Local(admin::LocalActor());
   std::string secret = Environment("WEIR_PASSWORD");
   if (secret.empty()) {
     return Status::InvalidArgument("acting as user " + user +
                                    " needs its password (or its access key's secret) in $WEIR_PASSWORD");
   }
-  WEIR_ASSIGN_OR_RETURN(store::MetadataState state, dir.store().Load());
   return admin::Authenticate(state, user, secret);
 }
 

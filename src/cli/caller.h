@@ -10,6 +10,9 @@
 namespace weir::admin {
 class DataDir;
 }
+namespace weir::store {
+struct MetadataState;
+}
 
 namespace weir::cli {
 
@@ -23,6 +26,8 @@ struct GlobalOptions;
 // kPermissionDenied "authentication failed for user NAME" for an unknown
 // user or key, a wrong secret or a disabled user alike.
 Result<admin::Caller> ActingCaller(const GlobalOptions& options, admin::DataDir& dir);
+// The same, authenticated against `state` (a store opened read-only).
+Result<admin::Caller> ActingCaller(const GlobalOptions& options, const store::MetadataState& state);
 
 // Registers `--user NAME` on `command`.
 void AddUserOption(CLI::App* command, GlobalOptions& options);

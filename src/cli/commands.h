@@ -32,5 +32,6 @@ void AddDatagenCommand(CLI::App& app);
 // weir apply, weir plan, weir destroy.
 void AddStackCommands(CLI::App& app, GlobalOptions& options);
 void AddTagCommands(CLI::App& app, GlobalOptions& options);
+void AddAuditCommand(CLI::App& app, GlobalOptions& options);
 
 }  // namespace weir::cli

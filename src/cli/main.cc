@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   weir::cli::AddServeCommand(app, options);
   weir::cli::AddDatagenCommand(app);
   weir::cli::AddStackCommands(app, options);
+  weir::cli::AddAuditCommand(app, options);
 
   try {
     app.parse(argc, argv);

@@ -27,6 +27,7 @@ struct ServeArgs {
   int role_concurrency = 8;
   std::string memory_budget;
   int threads = 0;  // per role instance; 0 = DuckDB's default, one per core
+  std::string audit_max_file_size = "64MB";
 };
 
 int RunServe(const GlobalOptions& global, const ServeArgs& args) {
@@ -53,7 +54,13 @@ int RunServe(const GlobalOptions& global, const ServeArgs& args) {
     budget = *bytes;
   }
 
-  auto dir = admin::DataDir::Open(global.data_dir);
+  admin::DataDirOptions dir_options;
+  auto audit_size = ParseBytes(args.audit_max_file_size);
+  if (!audit_size.ok()) return fail(audit_size.status());
+  if (*audit_size <= 0) return fail(Status::InvalidArgument("--audit-max-file-size must be positive"));
+  dir_options.audit_max_file_size = *audit_size;
+
+  auto dir = admin::DataDir::Open(global.data_dir, dir_options);
   if (!dir.ok()) return fail(dir.status());
   auto engine = OpenServerEngine(**dir, budget, args.threads);
   if (!engine.ok()) return fail(engine.status());
@@ -132,6 +139,10 @@ void AddServeCommand(CLI::App& app, GlobalOptions& options) {
   serve->add_option("--memory-budget", args.memory_budget,
                     "Memory all queries may use together, split across role instances (default: half the RAM)");
   serve->add_option("--threads", args.threads, "Threads per role instance (default: DuckDB's, one per core)");
+  serve
+      ->add_option("--audit-max-file-size", args.audit_max_file_size,
+                   "Rotate the audit file (D/audit/audit.jsonl) beyond this size, e.g. 64MB, 512KB")
+      ->capture_default_str();
   serve->callback([&options] { std::exit(RunServe(options, args)); });
 }
 

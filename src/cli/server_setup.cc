@@ -16,6 +16,7 @@
 #include "duckdb.hpp"
 #include "pgwire/types.h"
 #include "session/settings.h"
+#include "store/store.h"
 
 namespace weir::cli {
 
@@ -106,6 +107,11 @@ Result<std::unique_ptr<engine::Engine>> OpenServerEngine(admin::DataDir& dir, in
   options.temp_root = dir.temp_root();
   options.memory_budget_bytes = memory_budget;
   options.threads = threads;
+  // weir_audit, for the roles allowed to read it, straight from the store.
+  admin::DataDir* data_dir = &dir;
+  options.audit_reader = [data_dir](int64_t after_seq, size_t limit) {
+    return data_dir->store().ReadAudit(after_seq, limit);
+  };
   options.catalog_types.column_type = [](const duckdb::LogicalType& type) {
     pgwire::PgType pg = pgwire::PgTypeFor(type);
     return std::make_pair(pg.oid, pg.modifier);

@@ -12,6 +12,7 @@
 #include "cli/output.h"
 #include "engine/engine.h"
 #include "session/session.h"
+#include "store/store.h"
 
 namespace weir::cli {
 
@@ -33,7 +34,11 @@ int RunSql(const GlobalOptions& options, const SqlArgs& args) {
     return 1;
   }
   auto& data_dir = **dir;
-  auto engine = engine::Engine::Open({data_dir.lake_root(), data_dir.temp_root(), 0, 0});
+  engine::EngineOptions engine_options{data_dir.lake_root(), data_dir.temp_root(), 0, 0};
+  engine_options.audit_reader = [&data_dir](int64_t after_seq, size_t limit) {
+    return data_dir.store().ReadAudit(after_seq, limit);
+  };
+  auto engine = engine::Engine::Open(engine_options);
   if (!engine.ok()) {
     PrintError(engine.status());
     return 1;

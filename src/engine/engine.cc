@@ -175,8 +175,12 @@ constexpr size_t kMaxCachedPlans = 16;
 
 }  // namespace
 
-Connection::Connection(std::string role, std::shared_ptr<duckdb::DuckDB> db, std::string lake_root)
-    : role_(std::move(role)), db_(std::move(db)), lake_root_(std::move(lake_root)) {
+Connection::Connection(std::string role, std::shared_ptr<duckdb::DuckDB> db, std::string lake_root,
+                       AuditReader audit_reader)
+    : role_(std::move(role)),
+      db_(std::move(db)),
+      lake_root_(std::move(lake_root)),
+      audit_reader_(std::move(audit_reader)) {
   connection_ = std::make_unique<duckdb::Connection>(*db_);
   auto& context = *connection_->context;
   duckdb::ClientConfig::GetConfig(context).use_replacement_scans = false;
@@ -199,6 +203,20 @@ Status Connection::Gate(duckdb::SQLStatement& statement, const access::Snapshot&
     std::string catalog = duckdb::StringUtil::Lower(catalog_name);
     std::string schema = duckdb::StringUtil::Lower(schema_name);
     std::string table = duckdb::StringUtil::Lower(table_name);
+    if (catalog.empty() && schema.empty() && table == kAuditTableName && audit_reader_ &&
+        snapshot.IsLakeAdmin("role/" + role_)) {
+      // The audit trail, for a data lake administrator's role only. For any
+      // other role the name resolves like every other (and is not found).
+      auto seen = scan_ids.find(kAuditTableName);
+      if (seen != scan_ids.end()) return seen->second;
+      ScanSpec spec;
+      spec.qualified_name = kAuditTableName;
+      spec.visible_columns = AuditColumnNames();
+      spec.audit_reader = audit_reader_;
+      scans.push_back(std::move(spec));
+      scan_ids[kAuditTableName] = static_cast<int64_t>(scans.size() - 1);
+      return static_cast<int64_t>(scans.size() - 1);
+    }
     std::string database = schema.empty() ? current_database : schema;
     if (!catalog.empty() || database.empty()) {
       std::string shown = (catalog.empty() ? "" : catalog + ".") + (schema.empty() ? "" : schema + ".") + table;
@@ -396,7 +414,7 @@ void Engine::RebalanceMemory() {
 Result<std::unique_ptr<Connection>> Engine::Connect(const std::string& role) {
   WEIR_ASSIGN_OR_RETURN(auto db, Instance(role));
   try {
-    return std::unique_ptr<Connection>(new Connection(role, std::move(db), options_.lake_root));
+    return std::unique_ptr<Connection>(new Connection(role, std::move(db), options_.lake_root, options_.audit_reader));
   } catch (...) {
     return StatusFromCurrentException();
   }

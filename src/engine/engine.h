@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "engine/audit_scan.h"
 
 namespace duckdb {
 class DataChunk;
@@ -97,6 +98,10 @@ struct EngineOptions {
   int64_t memory_budget_bytes = 0;
   int threads = 0;  // per role instance; 0 = DuckDB's default
   CatalogTypes catalog_types;
+  // The audit trail behind the weir_audit table, which only sessions whose
+  // role is a data lake administrator can name (unqualified); for everyone
+  // else the name is an unknown table like any other. Unset: no weir_audit.
+  AuditReader audit_reader;
 };
 
 class Engine;
@@ -176,7 +181,7 @@ class Connection {
 
  private:
   friend class Engine;
-  Connection(std::string role, std::shared_ptr<duckdb::DuckDB> db, std::string lake_root);
+  Connection(std::string role, std::shared_ptr<duckdb::DuckDB> db, std::string lake_root, AuditReader audit_reader);
   struct ScanFiles;   // the files one secure scan reads
   struct CachedPlan;  // a plan kept for reuse (see Run)
   // The parse gate: rewrites table references into secure scans and arms
@@ -194,6 +199,7 @@ class Connection {
   SessionState* state_ = nullptr;  // owned by the connection's ClientContext
   std::string lake_root_;
   std::vector<std::unique_ptr<CachedPlan>> plans_;  // most recently used first
+  AuditReader audit_reader_;
 };
 
 // The execution engine: one hardened in-memory DuckDB instance per role

@@ -232,24 +232,29 @@ duckdb::unique_ptr<FunctionData> Bind(ClientContext& context, duckdb::TableFunct
   if (spec == nullptr) {
     throw duckdb::PermissionException("%s may only be produced by Weir's gate", kSecureScanFunction);
   }
-  if (spec->files.empty()) {
-    throw duckdb::InvalidInputException("table %s has no data files", spec->qualified_name);
-  }
-
   auto result = duckdb::make_uniq<SecureScanBindData>();
   result->spec = *spec;
-  const char* reader = spec->format == catalog::TableFormat::kCsv ? "read_csv" : "read_parquet";
-  auto& entry =
-      duckdb::Catalog::GetEntry<duckdb::TableFunctionCatalogEntry>(context, SYSTEM_CATALOG, DEFAULT_SCHEMA, reader);
-  duckdb::vector<LogicalType> arg_types = {LogicalType::LIST(LogicalType::VARCHAR)};
-  result->inner = entry.functions.GetFunctionByArguments(context, arg_types);
-
-  duckdb::vector<Value> file_values;
-  for (const auto& f : spec->files) file_values.emplace_back(f);
-  duckdb::vector<Value> inner_inputs = {Value::LIST(LogicalType::VARCHAR, std::move(file_values))};
+  duckdb::vector<Value> inner_inputs;
   duckdb::named_parameter_map_t named;
-  named["hive_partitioning"] = Value::BOOLEAN(spec->hive_partitioning);
-  if (spec->format == catalog::TableFormat::kCsv) named["header"] = Value::BOOLEAN(true);
+  if (spec->audit_reader) {
+    // The audit trail: the inner function reads the store, not files.
+    result->inner = AuditTrailFunction(spec->audit_reader);
+  } else {
+    if (spec->files.empty()) {
+      throw duckdb::InvalidInputException("table %s has no data files", spec->qualified_name);
+    }
+    const char* reader = spec->format == catalog::TableFormat::kCsv ? "read_csv" : "read_parquet";
+    auto& entry =
+        duckdb::Catalog::GetEntry<duckdb::TableFunctionCatalogEntry>(context, SYSTEM_CATALOG, DEFAULT_SCHEMA, reader);
+    duckdb::vector<LogicalType> arg_types = {LogicalType::LIST(LogicalType::VARCHAR)};
+    result->inner = entry.functions.GetFunctionByArguments(context, arg_types);
+
+    duckdb::vector<Value> file_values;
+    for (const auto& f : spec->files) file_values.emplace_back(f);
+    inner_inputs.push_back(Value::LIST(LogicalType::VARCHAR, std::move(file_values)));
+    named["hive_partitioning"] = Value::BOOLEAN(spec->hive_partitioning);
+    if (spec->format == catalog::TableFormat::kCsv) named["header"] = Value::BOOLEAN(true);
+  }
   duckdb::vector<LogicalType> input_table_types;
   duckdb::vector<std::string> input_table_names;
   duckdb::TableFunctionBindInput inner_input(inner_inputs, named, input_table_types, input_table_names,

@@ -9,6 +9,7 @@
 #include "access/row_filter.h"
 #include "catalog/catalog.h"
 #include "common/status.h"
+#include "engine/audit_scan.h"
 
 namespace duckdb {
 class DatabaseInstance;
@@ -32,6 +33,10 @@ struct ScanSpec {
   // Per visible column (same order): where it is false the cell reads NULL.
   // Empty, or one entry per visible column.
   std::vector<std::optional<access::FilterExpr>> cell_conditions;
+  // Set for the weir_audit table: the scan reads the audit trail through it
+  // (AuditTrailFunction) instead of files; `files` is then empty and
+  // visible_columns are AuditColumnNames().
+  AuditReader audit_reader;
 
   // True when rows or cells are restricted (the scan must evaluate conditions).
   bool Restricted() const;

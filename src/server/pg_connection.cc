@@ -416,14 +416,32 @@ Status PgConnection::Startup() {
     audit_connect(denied, *requested_role);
     return SendFatal(denied);
   }
+  // The runtime role assumption, allowed or denied, is a record of its
+  // own (as SET ROLE's are), besides the connection's.
+  auto audit_assume = [&](const Status& outcome, const std::string& assumed) {
+    audit::Record r;
+    r.kind = "session";
+    r.action = "assume_role";
+    r.actor = user_name;
+    r.source_identity = user_name;
+    r.role = assumed;
+    r.decision = outcome.ok() ? "allow" : "deny";
+    r.detail = {{"via", "connect"}, {"peer", peer_}, {"pid", pid_}};
+    if (!session_name.empty()) r.detail["session_name"] = session_name;
+    if (claimed_role) r.detail["temporary_credentials"] = true;
+    if (!outcome.ok()) r.error = std::string(outcome.sqlstate()) + ": " + outcome.message();
+    server_->data_dir().audit().RecordQuery(std::move(r));
+  };
   iam::AssumeDecision decision = directory.CanAssume(user_name, role);
   if (!decision.allowed) {
     Status denied =
         Status::InvalidAuthorization("user " + user_name + " may not use role " + role + ": " + decision.message);
+    audit_assume(denied, role);
     audit_connect(denied, role);
     return SendFatal(denied);
   }
   std::string role_name = directory.FindRole(role)->name;
+  audit_assume(Status::Ok(), role_name);
 
   session::SessionContext context;
   context.engine = &server_->engine();

@@ -157,6 +157,21 @@ void Session::Record(const std::string& text, const Status& status, int64_t rows
   context_.audit->RecordQuery(std::move(r));
 }
 
+void Session::RecordAssumption(const std::string& role, const char* via, const Status& status) {
+  if (context_.audit == nullptr) return;
+  audit::Record r;
+  r.kind = "session";
+  r.action = "assume_role";
+  r.actor = identity_.actor;
+  r.source_identity = identity_.source_identity;
+  r.role = role;
+  r.decision = DecisionFor(status);
+  r.detail = {{"via", via}, {"from_role", identity_.role}};
+  if (!identity_.session_name.empty()) r.detail["session_name"] = identity_.session_name;
+  if (!status.ok()) r.error = std::string(status.sqlstate()) + ": " + status.message();
+  context_.audit->RecordQuery(std::move(r));
+}
+
 Status Session::Execute(const std::string& sql, const std::function<Status(StatementResult&)>& on_result) {
   // As PostgreSQL parses a whole simple-query message first, a syntax error
   // anywhere in it runs nothing.

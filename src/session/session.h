@@ -213,7 +213,8 @@ class Session {
   Result<StatementResult> Set(const std::string& name, const std::string& value, bool local);
   Result<StatementResult> Show(const std::string& name);
   // SET ROLE: checks that the session's user may act as `role` ("none" =
-  // the role the session started with), then switches.
+  // the role the session started with), then switches. Either way the
+  // attempt is audited (RecordAssumption).
   Status SwitchRoleChecked(const std::string& role);
   Status SwitchRole(const std::string& role);
   Result<StatementResult> Transaction(const std::vector<Token>& words);
@@ -235,6 +236,9 @@ class Session {
 
   void Record(const std::string& text, const Status& status, int64_t rows, int64_t micros,
               std::vector<std::string> tables, std::vector<std::string> columns);
+  // An "assume_role" record: the session's user taking `role` (as asked
+  // for) through `via` ("set_role", "reset_role"), allowed or denied.
+  void RecordAssumption(const std::string& role, const char* via, const Status& status);
 
   SessionContext context_;
   Identity identity_;

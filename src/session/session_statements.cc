@@ -204,17 +204,28 @@ Result<StatementResult> Session::Show(const std::string& name) {
 Status Session::SwitchRoleChecked(const std::string& requested) {
   std::string target = requested;
   std::string lower = duckdb::StringUtil::Lower(requested);
-  if (lower == "none" || lower == "default" || requested.empty()) target = initial_role_;
+  const bool reset = lower == "none" || lower == "default" || requested.empty();
+  if (reset) target = initial_role_;
+  const char* via = reset ? "reset_role" : "set_role";
   // The connect-time role passed the checks when the session opened.
   std::string role = target;
   if (target != initial_role_ || !context_.assume_role) {
     if (context_.assume_role) {
-      WEIR_ASSIGN_OR_RETURN(role, context_.assume_role(target));
+      Result<std::string> checked = context_.assume_role(target);
+      if (!checked.ok()) {
+        RecordAssumption(target, via, checked.status());
+        return checked.status();
+      }
+      role = *checked;
     } else if (!context_.snapshot()->HasRole(target)) {
-      return Status::InvalidAuthorization("role " + target + " does not exist");
+      Status missing = Status::InvalidAuthorization("role " + target + " does not exist");
+      RecordAssumption(target, via, missing);
+      return missing;
     }
   }
-  return SwitchRole(role);
+  Status switched = SwitchRole(role);
+  RecordAssumption(role, via, switched);
+  return switched;
 }
 
 Status Session::SwitchRole(const std::string& role) {

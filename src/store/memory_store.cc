@@ -50,8 +50,13 @@ Status InsertNamed(std::vector<T>& items, const T& item, const char* kind) {
 
 class MemoryTransaction final : public Transaction {
  public:
-  MemoryTransaction(MemoryStore* store, std::unique_lock<std::mutex> writer, State state, int64_t next_seq)
-      : store_(store), writer_(std::move(writer)), state_(std::move(state)), next_seq_(next_seq) {}
+  MemoryTransaction(MemoryStore* store, std::unique_lock<std::mutex> writer, State state, int64_t next_seq,
+                    std::string head)
+      : store_(store),
+        writer_(std::move(writer)),
+        state_(std::move(state)),
+        next_seq_(next_seq),
+        head_(std::move(head)) {}
 
   Result<MetadataState> Load() override {
     WEIR_RETURN_IF_ERROR(CheckOpen());
@@ -377,6 +382,8 @@ class MemoryTransaction final : public Transaction {
     WEIR_RETURN_IF_ERROR(CheckOpen());
     audit::Record stored = record;
     stored.seq = next_seq_++;
+    audit::Chain(head_, &stored);
+    head_ = stored.hash;
     audit_.push_back(std::move(stored));
     return audit_.back().seq;
   }
@@ -410,6 +417,7 @@ class MemoryTransaction final : public Transaction {
   State state_;
   std::vector<audit::Record> audit_;
   int64_t next_seq_;
+  std::string head_;  // the hash of the newest record, this transaction's included
   bool done_ = false;
 };
 
@@ -426,7 +434,7 @@ class MemoryStore final : public Store {
     std::unique_lock writer(writer_mu_);
     std::lock_guard lock(state_mu_);
     return std::unique_ptr<Transaction>(
-        std::make_unique<MemoryTransaction>(this, std::move(writer), state_, next_seq_));
+        std::make_unique<MemoryTransaction>(this, std::move(writer), state_, next_seq_, head_));
   }
 
   Status AppendAudit(const std::vector<audit::Record>& records) override {
@@ -436,6 +444,8 @@ class MemoryStore final : public Store {
     for (const auto& record : records) {
       audit_.push_back(record);
       audit_.back().seq = next_seq_++;
+      audit::Chain(head_, &audit_.back());
+      head_ = audit_.back().hash;
     }
     return Status::Ok();
   }
@@ -451,6 +461,7 @@ class MemoryStore final : public Store {
   // Called by a transaction holding writer_mu_.
   void Install(State state, std::vector<audit::Record> audit, int64_t next_seq) {
     std::lock_guard lock(state_mu_);
+    if (!audit.empty()) head_ = audit.back().hash;
     state.metadata.version = state_.metadata.version + 1;
     state_ = std::move(state);
     audit_.insert(audit_.end(), std::make_move_iterator(audit.begin()), std::make_move_iterator(audit.end()));
@@ -463,6 +474,7 @@ class MemoryStore final : public Store {
   State state_;
   std::vector<audit::Record> audit_;  // sorted by seq
   int64_t next_seq_ = 1;
+  std::string head_ = audit::kGenesisHash;  // the newest record's hash
 };
 
 Status MemoryTransaction::Commit() {

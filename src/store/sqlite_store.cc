@@ -183,7 +183,16 @@ CREATE UNIQUE INDEX lf_tag_assignments_by_resource
 -- (lf_tag, lf_tag_policy_database, lf_tag_policy_table), '' otherwise.
 ALTER TABLE grants ADD COLUMN expression TEXT NOT NULL DEFAULT '';
 )sql",
+    // 6: the audit hash chain. hash: the record's audit::ChainHash, also
+    // inside `record` with prev_hash. Existing records are chained by
+    // ChainExistingAudit() in the same transaction.
+    R"sql(
+ALTER TABLE audit ADD COLUMN hash TEXT NOT NULL DEFAULT '';
+)sql",
 };
+
+// The migration after which ChainExistingAudit() runs.
+constexpr int64_t kAuditChainMigration = 6;
 
 constexpr int64_t kSchemaVersion = static_cast<int64_t>(std::size(kMigrations));
 
@@ -571,18 +580,30 @@ Result<MetadataState> LoadState(sqlite3* db) {
   return state;
 }
 
-// Inserts audit records with one pair of prepared statements. The record
-// column holds the JSON including the seq, which is only known after the
-// insert, hence the update.
+// The hash of the newest audit record (the chain head), or the genesis
+// value when there is none. Called inside the write transaction, so no
+// other writer can move the head before the caller appends.
+Result<std::string> AuditHead(sqlite3* db) {
+  WEIR_ASSIGN_OR_RETURN(Statement stmt, Statement::Prepare(db, "SELECT hash FROM audit ORDER BY seq DESC LIMIT 1"));
+  WEIR_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  return row ? stmt.Text(0) : std::string(audit::kGenesisHash);
+}
+
+// Inserts audit records with one pair of prepared statements, chaining each
+// to the one before. The record column holds the JSON including the seq and
+// the hash, which are only known after the insert, hence the update.
 class AuditWriter {
  public:
+  // Call inside the write transaction.
   static Result<AuditWriter> Prepare(sqlite3* db) {
     WEIR_ASSIGN_OR_RETURN(Statement insert,
                           Statement::Prepare(db,
                                              "INSERT INTO audit (time_us, kind, actor, role, action, decision, record) "
                                              "VALUES (?, ?, ?, ?, ?, ?, '')"));
-    WEIR_ASSIGN_OR_RETURN(Statement update, Statement::Prepare(db, "UPDATE audit SET record = ? WHERE seq = ?"));
-    return AuditWriter(db, std::move(insert), std::move(update));
+    WEIR_ASSIGN_OR_RETURN(Statement update,
+                          Statement::Prepare(db, "UPDATE audit SET record = ?, hash = ? WHERE seq = ?"));
+    WEIR_ASSIGN_OR_RETURN(std::string head, AuditHead(db));
+    return AuditWriter(db, std::move(insert), std::move(update), std::move(head));
   }
 
   Result<int64_t> Append(const audit::Record& record) {
@@ -593,20 +614,53 @@ class AuditWriter {
     int64_t seq = sqlite3_last_insert_rowid(db_);
     audit::Record stored = record;
     stored.seq = seq;
+    audit::Chain(head_, &stored);
     update_.Reset();
-    WEIR_RETURN_IF_ERROR(update_.Bind(DumpJson(audit::ToJson(stored)), seq));
+    WEIR_RETURN_IF_ERROR(update_.Bind(DumpJson(audit::ToJson(stored)), stored.hash, seq));
     WEIR_RETURN_IF_ERROR(update_.Run());
+    // On any error the caller rolls the transaction back, so head_ only
+    // moves with a record that commits.
+    head_ = stored.hash;
     return seq;
   }
 
  private:
-  AuditWriter(sqlite3* db, Statement insert, Statement update)
-      : db_(db), insert_(std::move(insert)), update_(std::move(update)) {}
+  AuditWriter(sqlite3* db, Statement insert, Statement update, std::string head)
+      : db_(db), insert_(std::move(insert)), update_(std::move(update)), head_(std::move(head)) {}
 
   sqlite3* db_;
   Statement insert_;
   Statement update_;
+  std::string head_;
 };
+
+// Migration 5: chains the records written before the hash chain existed, in
+// seq order from the genesis value, rewriting their JSON with prev_hash and
+// hash. Runs in the migration's transaction.
+Status ChainExistingAudit(sqlite3* db) {
+  WEIR_ASSIGN_OR_RETURN(Statement select, Statement::Prepare(db, "SELECT seq, record FROM audit ORDER BY seq"));
+  WEIR_ASSIGN_OR_RETURN(Statement update,
+                        Statement::Prepare(db, "UPDATE audit SET record = ?, hash = ? WHERE seq = ?"));
+  std::string head = audit::kGenesisHash;
+  while (true) {
+    WEIR_ASSIGN_OR_RETURN(bool row, select.Step());
+    if (!row) return Status::Ok();
+    int64_t seq = select.Int(0);
+    nlohmann::json json = nlohmann::json::parse(select.Text(1), nullptr, /*allow_exceptions=*/false);
+    if (json.is_object()) {
+      json["prev_hash"] = "";
+      json["hash"] = "";
+    }
+    audit::Record record;
+    if (!audit::FromJson(json, &record)) return Corrupt("audit record " + std::to_string(seq) + " is malformed");
+    record.seq = seq;
+    audit::Chain(head, &record);
+    update.Reset();
+    WEIR_RETURN_IF_ERROR(update.Bind(DumpJson(audit::ToJson(record)), record.hash, seq));
+    WEIR_RETURN_IF_ERROR(update.Run());
+    head = record.hash;
+  }
+}
 
 // Rolls back the connection's open transaction unless disarmed.
 class RollbackGuard {
@@ -661,11 +715,35 @@ Status Migrate(sqlite3* db, const std::string& path) {
       return Status::Ok();
     }
     WEIR_RETURN_IF_ERROR(Exec(db, kMigrations[version]));
+    if (version + 1 == kAuditChainMigration) WEIR_RETURN_IF_ERROR(ChainExistingAudit(db));
     std::string set_version = "PRAGMA user_version = " + std::to_string(version + 1);
     WEIR_RETURN_IF_ERROR(Exec(db, set_version.c_str()));
     WEIR_RETURN_IF_ERROR(Exec(db, "COMMIT"));
     guard.Disarm();
   }
+}
+
+// Audit records with seq > after_seq, oldest first, at most `limit`.
+Result<std::vector<audit::Record>> ReadAuditRecords(sqlite3* db, int64_t after_seq, size_t limit) {
+  std::vector<audit::Record> records;
+  if (limit == 0) return records;
+  auto bound = static_cast<int64_t>(std::min<size_t>(limit, std::numeric_limits<int64_t>::max()));
+  WEIR_ASSIGN_OR_RETURN(Statement stmt,
+                        Statement::Prepare(db, "SELECT seq, record FROM audit WHERE seq > ? ORDER BY seq LIMIT ?"));
+  WEIR_RETURN_IF_ERROR(stmt.Bind(after_seq, bound));
+  while (true) {
+    WEIR_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    int64_t seq = stmt.Int(0);
+    nlohmann::json json = nlohmann::json::parse(stmt.Text(1), nullptr, /*allow_exceptions=*/false);
+    audit::Record record;
+    if (!audit::FromJson(json, &record)) return Corrupt("audit record " + std::to_string(seq) + " is malformed");
+    // The column is authoritative (the chain covers it: a record moved to
+    // another seq no longer matches its hash).
+    record.seq = seq;
+    records.push_back(std::move(record));
+  }
+  return records;
 }
 
 // ---- Transaction ----
@@ -1124,25 +1202,7 @@ class SqliteStore final : public Store {
 
   Result<std::vector<audit::Record>> ReadAudit(int64_t after_seq, size_t limit) override {
     std::lock_guard lock(read_mu_);
-    std::vector<audit::Record> records;
-    if (limit == 0) return records;
-    auto bound = static_cast<int64_t>(std::min<size_t>(limit, std::numeric_limits<int64_t>::max()));
-    WEIR_ASSIGN_OR_RETURN(Statement stmt, Statement::Prepare(read_db_.get(),
-                                                             "SELECT seq, record FROM audit WHERE seq > ? "
-                                                             "ORDER BY seq LIMIT ?"));
-    WEIR_RETURN_IF_ERROR(stmt.Bind(after_seq, bound));
-    while (true) {
-      WEIR_ASSIGN_OR_RETURN(bool row, stmt.Step());
-      if (!row) break;
-      int64_t seq = stmt.Int(0);
-      nlohmann::json json = nlohmann::json::parse(stmt.Text(1), nullptr, /*allow_exceptions=*/false);
-      audit::Record record;
-      if (!audit::FromJson(json, &record)) return Corrupt("audit record " + std::to_string(seq) + " is malformed");
-      // The column is authoritative.
-      record.seq = seq;
-      records.push_back(std::move(record));
-    }
-    return records;
+    return ReadAuditRecords(read_db_.get(), after_seq, limit);
   }
 
  private:
@@ -1150,6 +1210,36 @@ class SqliteStore final : public Store {
   DbPtr write_db_;
   std::mutex read_mu_;  // guards read_db_
   DbPtr read_db_;
+};
+
+// A store opened read-only: Load() and ReadAudit() work while another
+// process writes; writes fail with kFailedPrecondition.
+class ReadOnlySqliteStore final : public Store {
+ public:
+  ReadOnlySqliteStore(DbPtr db, std::string path) : db_(std::move(db)), path_(std::move(path)) {}
+
+  Result<MetadataState> Load() override {
+    std::lock_guard lock(mu_);
+    WEIR_RETURN_IF_ERROR(Exec(db_.get(), "BEGIN"));
+    RollbackGuard guard(db_.get());
+    WEIR_ASSIGN_OR_RETURN(MetadataState state, LoadState(db_.get()));
+    WEIR_RETURN_IF_ERROR(Exec(db_.get(), "COMMIT"));
+    guard.Disarm();
+    return state;
+  }
+  Result<std::unique_ptr<Transaction>> Begin() override { return ReadOnly(); }
+  Status AppendAudit(const std::vector<audit::Record>&) override { return ReadOnly(); }
+  Result<std::vector<audit::Record>> ReadAudit(int64_t after_seq, size_t limit) override {
+    std::lock_guard lock(mu_);
+    return ReadAuditRecords(db_.get(), after_seq, limit);
+  }
+
+ private:
+  Status ReadOnly() const { return Status::FailedPrecondition("metadata store " + path_ + " is open read-only"); }
+
+  std::mutex mu_;  // guards db_
+  DbPtr db_;
+  std::string path_;
 };
 
 }  // namespace
@@ -1178,6 +1268,19 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path) {
   WEIR_RETURN_IF_ERROR(Exec(read_db.get(), "PRAGMA query_only=ON"));
 
   return std::unique_ptr<Store>(std::make_unique<SqliteStore>(std::move(write_db), std::move(read_db)));
+}
+
+Result<std::unique_ptr<Store>> OpenSqliteStoreReadOnly(const std::string& path) {
+  WEIR_ASSIGN_OR_RETURN(DbPtr db, OpenConnection(path, SQLITE_OPEN_READONLY));
+  WEIR_ASSIGN_OR_RETURN(int64_t version, QueryInt(db.get(), "PRAGMA user_version"));
+  WEIR_RETURN_IF_ERROR(CheckSchemaVersion(version, path));
+  if (version < kSchemaVersion) {
+    // A read-only open cannot migrate; the next writer will.
+    return Status::FailedPrecondition("metadata store " + path + " has schema version " + std::to_string(version) +
+                                      " and needs migrating: open it once with a command that writes (weir serve, "
+                                      "or any admin verb)");
+  }
+  return std::unique_ptr<Store>(std::make_unique<ReadOnlySqliteStore>(std::move(db), path));
 }
 
 }  // namespace weir::store

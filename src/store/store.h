@@ -115,7 +115,9 @@ class Transaction {
   virtual Status AssignLfTag(const access::TagAssignment& assignment) = 0;
   // kNotFound when the resource holds no value of `key`.
   virtual Status UnassignLfTag(const access::TagResource& resource, const std::string& key) = 0;
-  // Appends an audit record (its seq is ignored) and returns the assigned seq.
+  // Appends an audit record (its seq and hashes are ignored) and returns
+  // the assigned seq. The record is chained to the newest one (see
+  // audit::Chain).
   virtual Result<int64_t> AppendAudit(const audit::Record& record) = 0;
 
   // Makes every change durable (fsync'd) and visible, and bumps the version.
@@ -139,7 +141,8 @@ class Store {
   virtual Result<MetadataState> Load() = 0;
   // Starts a write transaction (writers serialize).
   virtual Result<std::unique_ptr<Transaction>> Begin() = 0;
-  // Appends query audit records in one durable transaction (group commit).
+  // Appends query audit records in one durable transaction (group commit),
+  // assigning seqs and chaining each to the one before.
   virtual Status AppendAudit(const std::vector<audit::Record>& records) = 0;
   // Audit records with seq > after_seq, oldest first, at most `limit`.
   virtual Result<std::vector<audit::Record>> ReadAudit(int64_t after_seq, size_t limit) = 0;
@@ -152,6 +155,13 @@ class Store {
 // synchronous=FULL, schema migrations applied in order at open. Refuses a
 // database whose schema version is newer than this build knows.
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path);
+
+// Opens the SQLite store at `path` read-only, beside any process that
+// writes it (no lock, no migration): Load() and ReadAudit() see the latest
+// commit; writes fail with kFailedPrecondition. kFailedPrecondition when the
+// schema is older or newer than this build's; kIoError when it cannot be
+// opened.
+Result<std::unique_ptr<Store>> OpenSqliteStoreReadOnly(const std::string& path);
 
 // An in-memory store with the same behaviour, for unit tests.
 std::unique_ptr<Store> NewMemoryStore();

@@ -567,6 +567,8 @@ CREATE TABLE grants (
 );
 CREATE INDEX grants_by_role ON grants (role);
 CREATE INDEX grants_by_table ON grants ("database", table_name);
+-- The audit table as it was before migration 6 (the hash chain).
+ALTER TABLE audit DROP COLUMN hash;
 INSERT INTO grants (id, role, "database", table_name, scope, columns, filter_name) VALUES
   (3, 'analyst', 'db', 't', 'all', '[]', ''),
   (5, 'analyst', 'db', 't', 'include', '["a"]', ''),

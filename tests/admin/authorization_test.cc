@@ -298,6 +298,7 @@ std::vector<Case> Cases() {
        [](Admin& a, World&) {
          return a.Check({O::kGetResourceLfTags, "db", "t"});
        }},
+      {O::kLookupAuditEvents, "*", [](Admin& a, World&) { return a.Check({O::kLookupAuditEvents}); }},
   };
 }
 

@@ -1,5 +1,6 @@
 #include "audit/record.h"
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -152,6 +153,58 @@ TEST(Record, RejectsMalformedDocuments) {
     out.actor = "untouched";
     EXPECT_FALSE(FromJson(c.json, &out)) << c.name;
     EXPECT_EQ(out.actor, "untouched") << c.name;
+  }
+}
+
+// The hash covers every field, the seq and the link to the previous record,
+// and not itself; it survives the JSON round trip.
+TEST(ChainHash, CoversEveryFieldButItself) {
+  Record base = QueryRecord();
+  Chain(kGenesisHash, &base);
+  EXPECT_EQ(base.prev_hash, kGenesisHash);
+  EXPECT_EQ(base.hash.size(), 64u);
+  EXPECT_EQ(base.hash.find_first_not_of("0123456789abcdef"), std::string::npos);
+
+  Record copy = base;
+  copy.hash = "something else";
+  EXPECT_EQ(ChainHash(copy), base.hash);
+
+  Record parsed;
+  ASSERT_TRUE(FromJson(nlohmann::json::parse(ToJson(base).dump()), &parsed));
+  EXPECT_EQ(ChainHash(parsed), base.hash);
+
+  std::vector<std::function<void(Record&)>> edits = {
+      [](Record& r) { r.seq += 1; },
+      [](Record& r) { r.time_us += 1; },
+      [](Record& r) { r.actor = "mallory"; },
+      [](Record& r) { r.source_identity = "mallory"; },
+      [](Record& r) { r.role = "admin"; },
+      [](Record& r) { r.action = "other"; },
+      [](Record& r) { r.decision = "allow"; },
+      [](Record& r) { r.statement += " "; },
+      [](Record& r) { r.tables.clear(); },
+      [](Record& r) { r.columns.pop_back(); },
+      [](Record& r) { r.rows = 1; },
+      [](Record& r) { r.duration_us = 1; },
+      [](Record& r) { r.error.clear(); },
+      [](Record& r) { r.detail["x"] = 1; },
+      [](Record& r) { r.prev_hash = std::string(64, '1'); },
+  };
+  for (size_t i = 0; i < edits.size(); ++i) {
+    Record edited = base;
+    edits[i](edited);
+    EXPECT_NE(ChainHash(edited), base.hash) << "edit " << i;
+  }
+}
+
+TEST(FromJson, RefusesRecordsWithoutTheChain) {
+  Record record = AdminRecord();
+  Chain(kGenesisHash, &record);
+  for (const char* key : {"prev_hash", "hash"}) {
+    nlohmann::json json = ToJson(record);
+    json.erase(key);
+    Record out;
+    EXPECT_FALSE(FromJson(json, &out)) << key;
   }
 }
 

@@ -465,6 +465,34 @@ TEST_P(StoreTest, GroupAppendedAuditKeepsOrderWithoutBumpingVersion) {
   }
 }
 
+// Each record chains to the one before it, from the genesis value, across
+// transactions and group commits; a rolled-back transaction leaves no link.
+TEST_P(StoreTest, AuditRecordsAreHashChained) {
+  Commit([](Transaction& txn) {
+    ASSERT_TRUE(txn.AppendAudit(MakeRecord("create_role")).ok());
+    ASSERT_TRUE(txn.AppendAudit(MakeRecord("grant")).ok());
+  });
+  {
+    auto txn = Begin();
+    ASSERT_TRUE(txn->AppendAudit(MakeRecord("rolled_back")).ok());
+  }
+  audit::Record forged = MakeRecord("query");
+  forged.prev_hash = "forged";  // ignored: the store chains
+  forged.hash = "forged";
+  ASSERT_TRUE(store_->AppendAudit({forged, MakeRecord("query")}).ok());
+  Commit([](Transaction& txn) { ASSERT_TRUE(txn.AppendAudit(MakeRecord("revoke")).ok()); });
+
+  std::vector<audit::Record> records = ReadAudit();
+  ASSERT_EQ(records.size(), 5u);
+  std::string previous = audit::kGenesisHash;
+  for (const auto& record : records) {
+    EXPECT_EQ(record.prev_hash, previous) << record.seq;
+    EXPECT_EQ(record.hash, audit::ChainHash(record)) << record.seq;
+    EXPECT_EQ(record.hash.size(), 64u);
+    previous = record.hash;
+  }
+}
+
 TEST_P(StoreTest, VersionIncrementsPerCommit) {
   EXPECT_EQ(Load().version, 0);
   for (int i = 1; i <= 3; ++i) {
@@ -685,13 +713,13 @@ TEST(SqliteStore, MigrationFiveKeepsGrantsAndAddsTags) {
     ASSERT_TRUE((*txn)->AddGrant(MakeGrant("analyst", "sales", "orders")).ok());
     ASSERT_TRUE((*txn)->Commit().ok());
   }
-  // Back to version 4: without what migration 5 adds.
+  // Back to version 4: without what migrations 5 and 6 add.
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
   char* error = nullptr;
   int rc = sqlite3_exec(db,
                         "DROP TABLE lf_tag_assignments; DROP TABLE lf_tags; ALTER TABLE grants DROP COLUMN expression; "
-                        "PRAGMA user_version = 4;",
+                        "ALTER TABLE audit DROP COLUMN hash; PRAGMA user_version = 4;",
                         nullptr, nullptr, &error);
   std::string message = error != nullptr ? error : "";
   sqlite3_free(error);
@@ -700,7 +728,7 @@ TEST(SqliteStore, MigrationFiveKeepsGrantsAndAddsTags) {
 
   auto store = OpenSqliteStore(path);
   ASSERT_TRUE(store.ok()) << store.status().ToString();
-  EXPECT_EQ(QueryTextRaw(path, "PRAGMA user_version"), "5");
+  EXPECT_EQ(QueryTextRaw(path, "PRAGMA user_version"), "6");
   auto state = (*store)->Load();
   ASSERT_TRUE(state.ok()) << state.status().ToString();
   ASSERT_EQ(state->grants.size(), 1u);
@@ -722,7 +750,66 @@ TEST(SqliteStore, UsesWalJournal) {
     ASSERT_TRUE(store.ok()) << store.status().ToString();
   }
   EXPECT_EQ(QueryTextRaw(path, "PRAGMA journal_mode"), "wal");
-  EXPECT_EQ(QueryTextRaw(path, "PRAGMA user_version"), "5");  // every migration applied
+  EXPECT_EQ(QueryTextRaw(path, "PRAGMA user_version"), "6");  // every migration applied
+}
+
+// Records written before migration 6 are chained by it, in seq order.
+TEST(SqliteStore, ChainMigrationChainsExistingRecords) {
+  TempDir dir;
+  const std::string path = dir.path() + "/meta.db";
+  {
+    auto store = OpenSqliteStore(path);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    ASSERT_TRUE((*store)->AppendAudit({MakeRecord("a"), MakeRecord("b"), MakeRecord("c")}).ok());
+  }
+  // The file as version 5 left it: no hash column, records without hashes.
+  ExecRaw(path, R"(UPDATE audit SET record = json_remove(record, '$.prev_hash', '$.hash');
+ALTER TABLE audit DROP COLUMN hash;
+PRAGMA user_version = 5;)");
+  ASSERT_EQ(QueryTextRaw(path, "SELECT json_extract(record, '$.hash') IS NULL FROM audit WHERE seq = 2"), "1");
+
+  auto store = OpenSqliteStore(path);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  auto records = (*store)->ReadAudit(0, 10);
+  ASSERT_TRUE(records.ok()) << records.status().ToString();
+  ASSERT_EQ(records->size(), 3u);
+  std::string previous = audit::kGenesisHash;
+  for (const auto& record : *records) {
+    EXPECT_EQ(record.prev_hash, previous);
+    EXPECT_EQ(record.hash, audit::ChainHash(record));
+    previous = record.hash;
+  }
+  EXPECT_EQ(QueryTextRaw(path, "SELECT hash FROM audit WHERE seq = 3"), previous);
+  // New records continue the chain.
+  ASSERT_TRUE((*store)->AppendAudit({MakeRecord("d")}).ok());
+  auto next = (*store)->ReadAudit(3, 10);
+  ASSERT_TRUE(next.ok());
+  ASSERT_EQ(next->size(), 1u);
+  EXPECT_EQ((*next)[0].prev_hash, previous);
+}
+
+// A read-only open sees what a writer commits, takes no lock and refuses writes.
+TEST(SqliteStore, ReadOnlyOpenReadsBesideAWriter) {
+  TempDir dir;
+  const std::string path = dir.path() + "/meta.db";
+  auto writer = OpenSqliteStore(path);
+  ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+  ASSERT_TRUE((*writer)->AppendAudit({MakeRecord("a")}).ok());
+
+  auto reader = OpenSqliteStoreReadOnly(path);
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  EXPECT_EQ((*reader)->ReadAudit(0, 10)->size(), 1u);
+  auto txn = (*writer)->Begin();
+  ASSERT_TRUE(txn.ok());
+  ASSERT_TRUE((*txn)->CreateRole(MakeRole("analyst")).ok());
+  ASSERT_TRUE((*txn)->AppendAudit(MakeRecord("create_role")).ok());
+  ASSERT_TRUE((*txn)->Commit().ok());
+  EXPECT_EQ((*reader)->ReadAudit(0, 10)->size(), 2u);
+  EXPECT_EQ(RoleNames(*(*reader)->Load()), std::vector<std::string>{"analyst"});
+
+  EXPECT_EQ((*reader)->Begin().status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ((*reader)->AppendAudit({MakeRecord("b")}).code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(OpenSqliteStoreReadOnly(dir.path() + "/missing.db").status().code(), StatusCode::kIoError);
 }
 
 TEST(SqliteStore, RefusesNewerSchemaVersion) {

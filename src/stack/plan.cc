@@ -61,9 +61,21 @@ const char* KindName(access::ResourceKind kind) {
       return "database";
     case access::ResourceKind::kTableWildcard:
       return "table_wildcard";
+    case access::ResourceKind::kLfTag:
+      return "lf_tag";
+    case access::ResourceKind::kLfTagPolicyDatabase:
+      return "lf_tag_policy_database";
+    case access::ResourceKind::kLfTagPolicyTable:
+      return "lf_tag_policy_table";
     default:
       return "table";
   }
+}
+
+nlohmann::json ExpressionJson(const access::TagExpression& expression) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& c : expression) out.push_back({{"key", c.key}, {"values", c.values}});
+  return out;
 }
 
 nlohmann::json GrantToJson(const access::Grant& g) {
@@ -74,6 +86,7 @@ nlohmann::json GrantToJson(const access::Grant& g) {
           {"scope", access::ColumnScopeName(g.scope)},
           {"columns", g.columns},
           {"filter", g.filter},
+          {"expression", ExpressionJson(g.expression)},
           {"permissions", access::ToString(g.permissions)},
           {"grantable", access::ToString(g.grantable)}};
 }
@@ -83,10 +96,16 @@ Result<access::Grant> GrantFromJson(const nlohmann::json& j) {
   try {
     g.role = j.at("role").get<std::string>();
     std::string kind = j.at("kind").get<std::string>();
-    g.kind = kind == "catalog"          ? access::ResourceKind::kCatalog
-             : kind == "database"       ? access::ResourceKind::kDatabase
-             : kind == "table_wildcard" ? access::ResourceKind::kTableWildcard
-                                        : access::ResourceKind::kTable;
+    g.kind = kind == "catalog"                  ? access::ResourceKind::kCatalog
+             : kind == "database"               ? access::ResourceKind::kDatabase
+             : kind == "table_wildcard"         ? access::ResourceKind::kTableWildcard
+             : kind == "lf_tag"                 ? access::ResourceKind::kLfTag
+             : kind == "lf_tag_policy_database" ? access::ResourceKind::kLfTagPolicyDatabase
+             : kind == "lf_tag_policy_table"    ? access::ResourceKind::kLfTagPolicyTable
+                                                : access::ResourceKind::kTable;
+    for (const auto& c : j.value("expression", nlohmann::json::array())) {
+      g.expression.push_back({c.at("key").get<std::string>(), c.at("values").get<std::vector<std::string>>()});
+    }
     g.database = j.at("database").get<std::string>();
     g.table = j.at("table").get<std::string>();
     if (!access::ParseColumnScope(j.at("scope").get<std::string>(), &g.scope)) {
@@ -113,7 +132,9 @@ Result<access::Grant> GrantFromJson(const nlohmann::json& j) {
 // What a stack owns; persisted as JSON in MetadataState::stacks.
 struct Record {
   std::string file;
-  std::set<std::string> policies, roles, users, lake_admins, databases, cluster_tags;
+  std::set<std::string> policies, roles, users, lake_admins, databases, cluster_tags, lf_tags;
+  // (database, table, column, key) of the tag values the stack assigned.
+  std::set<std::tuple<std::string, std::string, std::string, std::string>> tag_assignments;
   std::set<Pair> role_policies, role_attachments, role_tags, tables;
   std::set<Triple> filters;
   std::map<std::string, access::Grant> grants;  // by GrantKey
@@ -131,6 +152,9 @@ struct Record {
     j["role_attachments"] = role_attachments;
     j["role_tags"] = role_tags;
     j["tables"] = tables;
+    j["lf_tags"] = lf_tags;
+    j["tag_assignments"] = nlohmann::json::array();
+    for (const auto& [d, t, c, k] : tag_assignments) j["tag_assignments"].push_back({d, t, c, k});
     j["filters"] = nlohmann::json::array();
     for (const auto& [d, t, n] : filters) j["filters"].push_back({d, t, n});
     j["grants"] = nlohmann::json::array();
@@ -160,6 +184,11 @@ struct Record {
       pairs("role_attachments", &r.role_attachments);
       pairs("role_tags", &r.role_tags);
       pairs("tables", &r.tables);
+      names("lf_tags", &r.lf_tags);
+      for (const auto& a : j.value("tag_assignments", nlohmann::json::array())) {
+        r.tag_assignments.insert({a.at(0).get<std::string>(), a.at(1).get<std::string>(), a.at(2).get<std::string>(),
+                                  a.at(3).get<std::string>()});
+      }
       for (const auto& f : j.value("filters", nlohmann::json::array())) {
         r.filters.insert({f.at(0).get<std::string>(), f.at(1).get<std::string>(), f.at(2).get<std::string>()});
       }
@@ -235,6 +264,8 @@ class Planner {
     WEIR_RETURN_IF_ERROR(PlanLakeAdmins(k));
     WEIR_RETURN_IF_ERROR(PlanDatabases(k));
     WEIR_RETURN_IF_ERROR(PlanTables(k));
+    WEIR_RETURN_IF_ERROR(PlanLfTags(k));
+    WEIR_RETURN_IF_ERROR(PlanTagAssignments(k));
     WEIR_RETURN_IF_ERROR(PlanFilters(k));
     WEIR_RETURN_IF_ERROR(PlanGrants(k));
     PlanRemovals();
@@ -641,6 +672,81 @@ class Planner {
     return Status::Ok();
   }
 
+  // --- LF-Tags ---
+  Status PlanLfTags(const Stack& k) {
+    for (const auto& spec : k.lf_tags) {
+      const access::LfTag& want = spec.tag;
+      next_.lf_tags.insert(want.key);
+      const access::LfTag* current = nullptr;
+      for (const auto& t : s_.lf_tags) {
+        if (t.key == want.key) current = &t;
+      }
+      if (current == nullptr) {
+        Add(Change::Op::kCreate, "LF-Tag", want.key, spec.where,
+            [want](admin::Admin& a) { return a.CreateLfTag(want.key, want.values); });
+        continue;
+      }
+      if (!prev_.lf_tags.count(want.key)) return NotManaged(spec.where, "LF-Tag " + want.key, k.name);
+      std::vector<std::string> add, remove, details;
+      for (const auto& v : want.values) {
+        if (!current->Allows(v)) add.push_back(v);
+      }
+      for (const auto& v : current->values) {
+        if (!want.Allows(v)) remove.push_back(v);
+      }
+      if (add.empty() && remove.empty()) {
+        ++plan_.unchanged_;
+        continue;
+      }
+      if (!add.empty()) details.push_back("+ values " + Joined(add));
+      if (!remove.empty()) details.push_back("- values " + Joined(remove) + " (their assignments and grants go)");
+      for (const auto& v : remove) removed_values_.insert({want.key, v});
+      std::string key = want.key;
+      Add(
+          Change::Op::kUpdate, "LF-Tag", key, spec.where,
+          [key, add, remove](admin::Admin& a) { return a.UpdateLfTag(key, add, remove); }, details);
+    }
+    return Status::Ok();
+  }
+
+  // The value of `key` assigned to exactly `resource` now, or "".
+  std::string AssignedValue(const access::TagResource& resource, const std::string& key) const {
+    for (const auto& a : s_.tag_assignments) {
+      if (a.resource == resource && a.key == key) return a.value;
+    }
+    return "";
+  }
+
+  Status PlanTagAssignments(const Stack& k) {
+    for (const auto& spec : k.tag_assignments) {
+      const access::TagResource& res = spec.resource;
+      bool table_replaced = !res.table.empty() && replaced_tables_.count({res.database, res.table}) > 0;
+      std::vector<std::pair<std::string, std::string>> set;
+      std::vector<std::string> details;
+      for (const auto& [key, value] : spec.tags) {
+        next_.tag_assignments.insert({res.database, res.table, res.column, key});
+        std::string current = table_replaced ? "" : AssignedValue(res, key);
+        bool owned = prev_.tag_assignments.count({res.database, res.table, res.column, key}) > 0;
+        if (!current.empty() && !owned && current != value) {
+          return spec.where.Wrap(Status::InvalidArgument(res.Label() + " has LF-Tag " + key + "=" + current +
+                                                         " assigned outside stack " + k.name));
+        }
+        if (!current.empty() && !owned) next_.tag_assignments.erase({res.database, res.table, res.column, key});
+        if (current == value) continue;
+        set.push_back({key, value});
+        details.push_back(key + "=" + value);
+      }
+      if (set.empty()) {
+        ++plan_.unchanged_;
+        continue;
+      }
+      Add(
+          Change::Op::kUpdate, "tags of", res.Label(), spec.where,
+          [res, set](admin::Admin& a) { return a.AddLfTagsToResource(res, set); }, details);
+    }
+    return Status::Ok();
+  }
+
   // --- data cells filters ---
   Status PlanFilters(const Stack& k) {
     for (const auto& f : k.filters) {
@@ -793,6 +899,28 @@ class Planner {
           access::ToString(revoke.permissions) + " on " + owned.ResourceLabel() + " to role " + owned.role, nowhere,
           [revoke](admin::Admin& a) { return a.Revoke(revoke); });
     }
+    // Tag values the stack assigned and no longer declares (a dropped
+    // table or a deleted tag takes its own along).
+    std::set<std::string> deleted_tags;
+    for (const auto& key : prev_.lf_tags) {
+      bool present = std::any_of(s_.lf_tags.begin(), s_.lf_tags.end(), [&](const auto& t) { return t.key == key; });
+      if (!next_.lf_tags.count(key) && present) deleted_tags.insert(key);
+    }
+    std::map<access::TagResource, std::vector<std::string>> unassign;
+    for (const auto& entry : prev_.tag_assignments) {
+      const auto& [d, t, c, key] = entry;
+      access::TagResource res{d, t, c};
+      if (next_.tag_assignments.count(entry) || deleted_tags.count(key) || deleted_databases.count(d) ||
+          (!t.empty() && (dropped_tables.count({d, t}) || replaced_tables_.count({d, t}))) ||
+          AssignedValue(res, key).empty() || removed_values_.count({key, AssignedValue(res, key)})) {
+        continue;
+      }
+      unassign[res].push_back(key);
+    }
+    for (const auto& [res, keys] : unassign) {
+      Add(Change::Op::kDelete, "tags of", res.Label() + " " + Joined(keys), nowhere,
+          [res, keys](admin::Admin& a) { return a.RemoveLfTagsFromResource(res, keys); });
+    }
     for (const auto& f : deleted_filters) {
       auto [d, t, n] = f;
       Add(Change::Op::kDelete, "data cells filter", n + " on " + d + "." + t, nowhere,
@@ -803,6 +931,9 @@ class Planner {
     }
     for (const auto& d : deleted_databases) {
       Add(Change::Op::kDelete, "database", d, nowhere, [d](admin::Admin& a) { return a.DeleteDatabase(d); });
+    }
+    for (const auto& key : deleted_tags) {
+      Add(Change::Op::kDelete, "LF-Tag", key, nowhere, [key](admin::Admin& a) { return a.DeleteLfTag(key); });
     }
     for (const auto& p : prev_.lake_admins) {
       if (next_.lake_admins.count(p) || !std::count(s_.lake_admins.begin(), s_.lake_admins.end(), p)) continue;
@@ -883,6 +1014,7 @@ class Planner {
   std::set<std::string> created_roles_;
   std::set<Pair> replaced_tables_;
   std::set<Triple> replaced_filters_;
+  std::set<Pair> removed_values_;  // (key, value) an LF-Tag update of this plan removes
 };
 
 Result<Plan> PlanApply(const Stack& stack, const store::MetadataState& state, const EnvLookup& env) {

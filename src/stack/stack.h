@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "access/grant.h"
+#include "access/lf_tag.h"
 #include "catalog/catalog.h"
 #include "common/status.h"
 #include "iam/role.h"
@@ -90,6 +91,20 @@ struct TableSpec {
   Where where;
 };
 
+// An LF-Tag key with its allowed values (normalized: lower-cased, sorted).
+struct LfTagSpec {
+  access::LfTag tag;
+  Where where;
+};
+
+// Tags a stack assigns to one database, table or column (keys and values
+// normalized).
+struct TagAssignmentSpec {
+  access::TagResource resource;
+  std::map<std::string, std::string> tags;  // key → value
+  Where where;
+};
+
 struct FilterSpec {
   access::DataFilter filter;
   Where where;
@@ -117,6 +132,8 @@ struct Stack {
   std::vector<LakeAdminSpec> lake_admins;
   std::vector<DatabaseSpec> databases;
   std::vector<TableSpec> tables;
+  std::vector<LfTagSpec> lf_tags;
+  std::vector<TagAssignmentSpec> tag_assignments;
   std::vector<FilterSpec> filters;
   std::vector<GrantSpec> grants;
 };

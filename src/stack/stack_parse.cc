@@ -285,11 +285,58 @@ Status ParseColumns(const Reader& r, const Field& f, access::ColumnScope* scope,
 }
 
 Status ParseResource(const Reader& r, const Field& f, access::Grant* g) {
-  WEIR_ASSIGN_OR_RETURN(auto m, r.Map(f, {"catalog", "database", "table_wildcard", "table", "data_cells_filter"}));
+  WEIR_ASSIGN_OR_RETURN(auto m, r.Map(f, {"catalog", "database", "table_wildcard", "table", "data_cells_filter",
+                                          "lf_tag_policy", "lf_tag"}));
   if (m.size() != 1) {
-    return r.Error(f, "give exactly one of catalog, database, table_wildcard, table or data_cells_filter");
+    return r.Error(f,
+                   "give exactly one of catalog, database, table_wildcard, table, data_cells_filter, lf_tag_policy "
+                   "or lf_tag");
   }
   const auto& [kind, field] = *m.begin();
+  if (kind == "lf_tag_policy") {
+    WEIR_ASSIGN_OR_RETURN(auto t, r.Map(field, {"resource_type", "expression"}));
+    WEIR_ASSIGN_OR_RETURN(std::string type, r.RequiredString(t, field, "resource_type"));
+    for (auto& ch : type) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    if (type != "table" && type != "database") return r.Error(t["resource_type"], "expected table or database");
+    g->kind = type == "table" ? access::ResourceKind::kLfTagPolicyTable : access::ResourceKind::kLfTagPolicyDatabase;
+    if (!t.count("expression")) return r.Error(field, "missing field 'expression'");
+    const Field& e = t["expression"];
+    if (!e.node.IsMap() || e.node.size() == 0) {
+      return r.Error(e, "expected a mapping of tag keys to lists of values, e.g. {classification: [public]}");
+    }
+    for (auto it = e.node.begin(); it != e.node.end(); ++it) {
+      Field values{it->second, e.path + "." + it->first.as<std::string>()};
+      access::TagCondition condition;
+      condition.key = it->first.as<std::string>();
+      if (values.node.IsScalar()) {
+        WEIR_ASSIGN_OR_RETURN(std::string v, r.String(values));
+        condition.values = {v};
+      } else {
+        WEIR_ASSIGN_OR_RETURN(condition.values, r.Strings(values));
+      }
+      g->expression.push_back(std::move(condition));
+    }
+    Status normalized = access::NormalizeTagExpression(&g->expression);
+    if (!normalized.ok()) return r.At(e).Wrap(normalized);
+    return Status::Ok();
+  }
+  if (kind == "lf_tag") {
+    WEIR_ASSIGN_OR_RETURN(auto t, r.Map(field, {"key", "values"}));
+    g->kind = access::ResourceKind::kLfTag;
+    access::TagCondition condition;
+    WEIR_ASSIGN_OR_RETURN(std::string key, r.RequiredString(t, field, "key"));
+    auto norm_key = access::NormalizeTagKey(key);
+    if (!norm_key.ok()) return r.At(t["key"]).Wrap(norm_key.status());
+    condition.key = *norm_key;
+    if (t.count("values")) {
+      WEIR_ASSIGN_OR_RETURN(auto values, r.Strings(t["values"]));
+      auto norm_values = access::NormalizeTagValues(values, true);
+      if (!norm_values.ok()) return r.At(t["values"]).Wrap(norm_values.status());
+      condition.values = *norm_values;
+    }
+    g->expression = {std::move(condition)};
+    return Status::Ok();
+  }
   if (kind == "catalog") {
     g->kind = access::ResourceKind::kCatalog;
     return Status::Ok();
@@ -379,8 +426,9 @@ Result<Stack> ParseStack(const std::string& text, const std::string& file, const
     stack.folder = std::filesystem::path(file).parent_path().string();
     Field top{root, ""};
     if (!root.IsMap()) return r.Error(top, "a stack file is a mapping with at least a 'stack' field");
-    WEIR_ASSIGN_OR_RETURN(auto m, r.Map(top, {"stack", "description", "cluster", "policies", "roles", "users",
-                                              "lake_admins", "databases", "data_cells_filters", "grants"}));
+    WEIR_ASSIGN_OR_RETURN(
+        auto m, r.Map(top, {"stack", "description", "cluster", "policies", "roles", "users", "lake_admins", "databases",
+                            "lf_tags", "tag_assignments", "data_cells_filters", "grants"}));
     WEIR_ASSIGN_OR_RETURN(stack.name, r.RequiredString(m, top, "stack"));
     WEIR_RETURN_IF_ERROR(CheckName(r, m["stack"], "stack", stack.name));
     Seen seen;
@@ -553,6 +601,51 @@ Result<Stack> ParseStack(const std::string& text, const std::string& file, const
         stack.tables.push_back(std::move(table));
       }
       stack.databases.push_back(std::move(spec));
+    }
+
+    WEIR_ASSIGN_OR_RETURN(auto tags, r.List(m["lf_tags"]));
+    for (const auto& f : tags) {
+      WEIR_ASSIGN_OR_RETURN(auto p, r.Map(f, {"key", "values"}));
+      LfTagSpec spec;
+      spec.where = r.At(f);
+      WEIR_ASSIGN_OR_RETURN(std::string key, r.RequiredString(p, f, "key"));
+      auto normalized = access::NormalizeTagKey(key);
+      if (!normalized.ok()) return r.At(p["key"]).Wrap(normalized.status());
+      spec.tag.key = *normalized;
+      WEIR_RETURN_IF_ERROR(seen.Add(r, p["key"], "LF-Tag", spec.tag.key));
+      if (!p.count("values")) return r.Error(f, "missing field 'values'");
+      WEIR_ASSIGN_OR_RETURN(auto values, r.Strings(p["values"]));
+      auto norm_values = access::NormalizeTagValues(values);
+      if (!norm_values.ok()) return r.At(p["values"]).Wrap(norm_values.status());
+      spec.tag.values = *norm_values;
+      stack.lf_tags.push_back(std::move(spec));
+    }
+
+    WEIR_ASSIGN_OR_RETURN(auto assignments, r.List(m["tag_assignments"]));
+    for (const auto& f : assignments) {
+      WEIR_ASSIGN_OR_RETURN(auto p, r.Map(f, {"database", "table", "column", "tags"}));
+      TagAssignmentSpec spec;
+      spec.where = r.At(f);
+      WEIR_ASSIGN_OR_RETURN(spec.resource.database, r.RequiredString(p, f, "database"));
+      WEIR_RETURN_IF_ERROR(CheckName(r, p["database"], "database", spec.resource.database));
+      WEIR_ASSIGN_OR_RETURN(spec.resource.table, r.OptionalString(p, "table"));
+      WEIR_ASSIGN_OR_RETURN(spec.resource.column, r.OptionalString(p, "column"));
+      if (!spec.resource.table.empty()) WEIR_RETURN_IF_ERROR(CheckName(r, p["table"], "table", spec.resource.table));
+      if (!spec.resource.column.empty() && spec.resource.table.empty()) {
+        return r.Error(p["column"], "a column's tags need the table too");
+      }
+      WEIR_RETURN_IF_ERROR(seen.Add(r, f, "tag assignment to", spec.resource.Label()));
+      if (!p.count("tags")) return r.Error(f, "missing field 'tags'");
+      WEIR_ASSIGN_OR_RETURN(auto pairs, r.Tags(p["tags"]));
+      if (pairs.empty()) return r.Error(p["tags"], "at least one KEY: VALUE is required");
+      for (const auto& [k, v] : pairs) {
+        auto key = access::NormalizeTagKey(k);
+        if (!key.ok()) return r.At(p["tags"]).Wrap(key.status());
+        auto value = access::NormalizeTagValue(v);
+        if (!value.ok()) return r.At(p["tags"]).Wrap(value.status());
+        spec.tags[*key] = *value;
+      }
+      stack.tag_assignments.push_back(std::move(spec));
     }
 
     WEIR_ASSIGN_OR_RETURN(auto filters, r.List(m["data_cells_filters"]));

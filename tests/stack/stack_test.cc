@@ -55,7 +55,7 @@ roles:
 TEST(StackParse, ErrorsNameFileLineAndField) {
   EXPECT_EQ(ErrorOf("stack: x\nrole: []\n"),
             "s.yaml:2:1: role: unknown field 'role' (expected one of: stack, description, cluster, policies, roles, "
-            "users, lake_admins, databases, data_cells_filters, grants)");
+            "users, lake_admins, databases, lf_tags, tag_assignments, data_cells_filters, grants)");
   EXPECT_EQ(ErrorOf("roles: []\n"), "s.yaml:1:1: missing field 'stack'");
   EXPECT_EQ(ErrorOf("stack: x\nroles:\n  - name: Bad Name\n"),
             "s.yaml:3:11: roles[0].name: invalid role name 'Bad Name': use lower-case letters, digits, '_' or '-', "
@@ -92,8 +92,8 @@ TEST(StackParse, GrantsAndFilters) {
             "s.yaml:3:16: grants[0].principal: grants go to roles (role/NAME or a role ARN), not user/u");
   EXPECT_EQ(ErrorOf("stack: x\ngrants:\n  - principal: r\n    permissions: [SELECT]\n"
                     "    resource: {table: {database: d, name: t}, database: d}\n"),
-            "s.yaml:5:15: grants[0].resource: give exactly one of catalog, database, table_wildcard, table or "
-            "data_cells_filter");
+            "s.yaml:5:15: grants[0].resource: give exactly one of catalog, database, table_wildcard, table, "
+            "data_cells_filter, lf_tag_policy or lf_tag");
   std::string bad_filter =
       ErrorOf("stack: x\ndata_cells_filters:\n  - {name: f, database: d, table: t, row_filter: \"a = = 1\"}\n");
   EXPECT_EQ(bad_filter.rfind("s.yaml:3:50: data_cells_filters[0].row_filter: ", 0), 0u) << bad_filter;
@@ -342,6 +342,56 @@ roles:
   EXPECT_EQ(role().inline_policies.size(), 1u);
   EXPECT_EQ(role().inline_policies.count("theirs"), 1u);
   EXPECT_TRUE(role().tags.empty());
+}
+
+TEST_F(StackApply, LfTagsAssignmentsAndTagPolicies) {
+  const std::string text = R"(
+stack: tags
+roles: [{name: public-reader}]
+databases:
+  - name: sales
+    tables: [{name: people, location: sales/people, format: csv}]
+lf_tags:
+  - {key: Classification, values: [public, sensitive]}
+tag_assignments:
+  - {database: sales, tags: {classification: public}}
+  - {database: sales, table: people, column: email, tags: {classification: sensitive}}
+grants:
+  - principal: role/public-reader
+    permissions: [SELECT]
+    resource: {lf_tag_policy: {resource_type: table, expression: {classification: [public]}}}
+)";
+  auto first = ApplyText(text);
+  ASSERT_TRUE(first.ok()) << first.status().message();
+  auto state = State();
+  ASSERT_EQ(state.lf_tags.size(), 1u);
+  EXPECT_EQ(state.lf_tags[0].key, "classification");  // lower-cased
+  EXPECT_EQ(state.tag_assignments.size(), 2u);
+  auto access = dir_->snapshot()->Resolve("public-reader", "sales", "people");
+  ASSERT_TRUE(access.ok()) << access.status().message();
+  auto again = ApplyText(text);
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->empty()) << again->Format();
+
+  // Changing the column's value, then dropping the assignment and a value.
+  std::string next = text;
+  next.replace(
+      next.find("  - {database: sales, table: people, column: email, tags: {classification: sensitive}}\n"),
+      std::string("  - {database: sales, table: people, column: email, tags: {classification: sensitive}}\n").size(),
+      "");
+  next.replace(next.find("[public, sensitive]"), 19, "[public]");
+  auto changed = ApplyText(next);
+  ASSERT_TRUE(changed.ok()) << changed.status().message();
+  EXPECT_NE(changed->Format().find("- values sensitive"), std::string::npos) << changed->Format();
+  state = State();
+  EXPECT_EQ(state.tag_assignments.size(), 1u);
+  EXPECT_EQ(state.lf_tags[0].values, (std::vector<std::string>{"public"}));
+
+  ASSERT_TRUE(Destroy("tags").ok());
+  state = State();
+  EXPECT_TRUE(state.lf_tags.empty());
+  EXPECT_TRUE(state.tag_assignments.empty());
+  EXPECT_TRUE(state.grants.empty());
 }
 
 TEST_F(StackApply, GeneratedPasswordsAreWrittenPrivately) {

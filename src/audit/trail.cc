@@ -50,20 +50,19 @@ class ChainWalker {
   int64_t count_ = 0;
 };
 
-// The store's records in seq order, read in batches.
+// The store's records in seq order, read in batches. Reaching the end is
+// not final: beside a running server the store grows while the files are
+// read, so the next call looks again for records committed since.
 class StoreCursor {
  public:
   explicit StoreCursor(store::Store& store) : store_(store) {}
 
-  // The next record, or nullptr at the end.
+  // The next record, or nullptr when the store holds no more (yet).
   Result<const Record*> Next() {
     if (index_ == batch_.size()) {
-      if (done_) return nullptr;
-      int64_t after = batch_.empty() ? after_ : batch_.back().seq;
-      WEIR_ASSIGN_OR_RETURN(batch_, store_.ReadAudit(after, kReadBatch));
-      after_ = after;
+      if (!batch_.empty()) after_ = batch_.back().seq;
+      WEIR_ASSIGN_OR_RETURN(batch_, store_.ReadAudit(after_, kReadBatch));
       index_ = 0;
-      if (batch_.size() < kReadBatch) done_ = true;
       if (batch_.empty()) return nullptr;
     }
     return &batch_[index_++];
@@ -74,7 +73,6 @@ class StoreCursor {
   std::vector<Record> batch_;
   size_t index_ = 0;
   int64_t after_ = 0;
-  bool done_ = false;
 };
 
 // Checks the records of `files` as one chain, and each against the store's

@@ -11,6 +11,8 @@
 #include "access/snapshot.h"
 #include "admin/admin.h"
 #include "admin/data_dir.h"
+#include "audit/audit_log.h"
+#include "audit/trail.h"
 #include "iam/assume.h"
 #include "iam/session_credentials.h"
 #include "stack/plan.h"
@@ -490,6 +492,103 @@ const std::vector<Route>& Routes() {
        [](Call& c) -> Result<Json> {
          WEIR_RETURN_IF_ERROR(c.admin.RemoveLakeAdmin(c.Param("kind") + "/" + c.Param("name")));
          return Ok();
+       }},
+      // --- LF-Tags ---
+      {"GET", "/v1/tags", "LF-Tag keys and their values", "lakeformation:ListLFTags",
+       [](Call& c) -> Result<Json> {
+         WEIR_RETURN_IF_ERROR(c.admin.Check({admin::Operation::kListLfTags}));
+         WEIR_ASSIGN_OR_RETURN(auto state, State(c));
+         Json out = Json::array();
+         for (const auto& t : state.lf_tags) out.push_back({{"key", t.key}, {"values", t.values}});
+         return Json{{"tags", out}};
+       }},
+      {"POST", "/v1/tags", "Create an LF-Tag {key, values}", "lakeformation:CreateLFTag",
+       [](Call& c) -> Result<Json> {
+         WEIR_ASSIGN_OR_RETURN(std::string key, c.Str("key"));
+         WEIR_ASSIGN_OR_RETURN(auto values, c.Strings("values"));
+         WEIR_RETURN_IF_ERROR(c.admin.CreateLfTag(key, values));
+         return Ok();
+       },
+       201},
+      {"PATCH", "/v1/tags/{key}", "Add and remove allowed values {add, remove}", "lakeformation:UpdateLFTag",
+       [](Call& c) -> Result<Json> {
+         WEIR_ASSIGN_OR_RETURN(auto add, c.Strings("add"));
+         WEIR_ASSIGN_OR_RETURN(auto remove, c.Strings("remove"));
+         WEIR_RETURN_IF_ERROR(c.admin.UpdateLfTag(c.Param("key"), add, remove));
+         return Ok();
+       }},
+      {"DELETE", "/v1/tags/{key}", "Delete an LF-Tag (its assignments and grants too)", "lakeformation:DeleteLFTag",
+       [](Call& c) -> Result<Json> {
+         WEIR_RETURN_IF_ERROR(c.admin.DeleteLfTag(c.Param("key")));
+         return Ok();
+       }},
+      {"POST", "/v1/tags/assign", "Assign {database, table?, column?, tags: {KEY: VALUE}}",
+       "lakeformation:AddLFTagsToResource",
+       [](Call& c) -> Result<Json> {
+         access::TagResource resource;
+         WEIR_ASSIGN_OR_RETURN(resource.database, c.Str("database"));
+         WEIR_ASSIGN_OR_RETURN(resource.table, c.OptStr("table"));
+         WEIR_ASSIGN_OR_RETURN(resource.column, c.OptStr("column"));
+         WEIR_ASSIGN_OR_RETURN(auto tags, c.Tags("tags"));
+         std::vector<std::pair<std::string, std::string>> pairs(tags.begin(), tags.end());
+         WEIR_RETURN_IF_ERROR(c.admin.AddLfTagsToResource(resource, pairs));
+         return Ok();
+       }},
+      {"POST", "/v1/tags/unassign", "Remove {database, table?, column?, keys: [...]}",
+       "lakeformation:RemoveLFTagsFromResource",
+       [](Call& c) -> Result<Json> {
+         access::TagResource resource;
+         WEIR_ASSIGN_OR_RETURN(resource.database, c.Str("database"));
+         WEIR_ASSIGN_OR_RETURN(resource.table, c.OptStr("table"));
+         WEIR_ASSIGN_OR_RETURN(resource.column, c.OptStr("column"));
+         WEIR_ASSIGN_OR_RETURN(auto keys, c.Strings("keys"));
+         WEIR_RETURN_IF_ERROR(c.admin.RemoveLfTagsFromResource(resource, keys));
+         return Ok();
+       }},
+      // --- the audit trail ---
+      {"GET", "/v1/audit",
+       "Audit records, oldest first: ?user=&role=&action=&decision=&since=&until= (RFC 3339 or 15m/2h), "
+       "?after=SEQ to page, ?limit=N (default 100, at most 1000)",
+       "cloudtrail:LookupEvents",
+       [](Call& c) -> Result<Json> {
+         WEIR_RETURN_IF_ERROR(c.admin.Check({admin::Operation::kLookupAuditEvents}));
+         audit::Query query;
+         query.user = c.Query("user");
+         query.role = c.Query("role");
+         query.action = c.Query("action");
+         query.decision = c.Query("decision");
+         const int64_t now = audit::NowMicros();
+         if (!c.Query("since").empty()) {
+           WEIR_ASSIGN_OR_RETURN(query.since_us, audit::ParseTimeBound(c.Query("since"), now));
+         }
+         if (!c.Query("until").empty()) {
+           WEIR_ASSIGN_OR_RETURN(query.until_us, audit::ParseTimeBound(c.Query("until"), now));
+         }
+         auto number = [&](const char* key, int64_t fallback, int64_t max) -> Result<int64_t> {
+           std::string text = c.Query(key);
+           if (text.empty()) return fallback;
+           char* end = nullptr;
+           long long v = std::strtoll(text.c_str(), &end, 10);
+           if (*end != '\0' || v < 0 || v > max) {
+             return Status::InvalidArgument(std::string("?") + key + " must be a number from 0 to " +
+                                            std::to_string(max));
+           }
+           return static_cast<int64_t>(v);
+         };
+         WEIR_ASSIGN_OR_RETURN(int64_t after, number("after", 0, INT64_MAX));
+         WEIR_ASSIGN_OR_RETURN(int64_t limit, number("limit", 100, 1000));
+         Json records = Json::array();
+         int64_t last = after;
+         while (static_cast<int64_t>(records.size()) < limit) {
+           WEIR_ASSIGN_OR_RETURN(auto batch, c.dir.store().ReadAudit(last, 1000));
+           if (batch.empty()) break;
+           for (const auto& r : batch) {
+             last = r.seq;
+             if (audit::Matches(query, r)) records.push_back(audit::ToJson(r));
+             if (static_cast<int64_t>(records.size()) >= limit) break;
+           }
+         }
+         return Json{{"records", records}, {"next_after", last}};
        }},
       // --- access questions ---
       {"GET", "/v1/access/explain", "What ?role=R can read of ?table=DB.T (and ?column=C), and why",

@@ -161,3 +161,29 @@ def test_seed_through_the_cli_and_api(served):
     bad = dict(grant, permissions=["SELEC"])
     status, _, body = api.call("POST", "/v1/grants", bad, auth=admin_auth(weir))
     assert status == 400 and "permissions[0]: unknown permission 'SELEC'" in body["error"]["message"]
+
+
+def test_tags_and_audit_through_the_api(served):
+    weir, _, api = served
+    admin = admin_auth(weir)
+    assert api.call("POST", "/v1/tags", {"key": "Domain", "values": ["Sales", "HR"]}, auth=admin)[0] == 201
+    status, _, body = api.call("GET", "/v1/tags", auth=admin)
+    assert {"key": "domain", "values": ["hr", "sales"]} in body["tags"]
+    weir.run("datagen", "--dataset", "shop", "--out", str(weir.data_dir / "lake" / "shop"))
+    status, _, body = api.call("POST", "/v1/tables", {"database": "shop", "name": "orders", "location": "shop/orders",
+                                                      "create_database": True}, auth=admin)
+    assert status == 201, body
+    assert api.call("POST", "/v1/tags/assign", {"database": "shop", "tags": {"domain": "sales"}}, auth=admin)[0] == 200
+    status, _, body = api.call("POST", "/v1/tags/assign", {"database": "shop", "tags": {"domain": "finance"}},
+                               auth=admin)
+    assert status == 400 and "finance" in body["error"]["message"]
+    assert api.call("PATCH", "/v1/tags/domain", {"add": ["finance"]}, auth=admin)[0] == 200
+
+    status, _, body = api.call("GET", "/v1/audit?action=create_lf_tag&limit=5", auth=admin)
+    assert status == 200 and body["records"], body
+    record = body["records"][-1]
+    assert record["action"] == "create_lf_tag" and record["actor"] == "admin" and len(record["hash"]) == 64
+    status, _, body = api.call("GET", "/v1/audit?since=nonsense", auth=admin)
+    assert status == 400
+    status, _, body = api.call("GET", "/v1/audit", auth=("david", "david-pw"))
+    assert status == 403 and "cloudtrail:LookupEvents" in body["error"]["message"]

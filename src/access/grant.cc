@@ -94,4 +94,34 @@ PermissionSet TagPolicyPermissions(const PermissionSet& permissions, bool all_co
   return out;
 }
 
+const char* GrantKindName(ResourceKind kind) {
+  switch (kind) {
+    case ResourceKind::kCatalog:
+      return "catalog";
+    case ResourceKind::kDatabase:
+      return "database";
+    case ResourceKind::kTableWildcard:
+      return "table_wildcard";
+    case ResourceKind::kLfTag:
+      return "lf_tag";
+    case ResourceKind::kLfTagPolicyDatabase:
+      return "lf_tag_policy_database";
+    case ResourceKind::kLfTagPolicyTable:
+      return "lf_tag_policy_table";
+    default:
+      return "table";
+  }
+}
+
+bool ParseGrantKind(const std::string& text, ResourceKind* out) {
+  for (auto kind : {ResourceKind::kCatalog, ResourceKind::kDatabase, ResourceKind::kTableWildcard, ResourceKind::kTable,
+                    ResourceKind::kLfTag, ResourceKind::kLfTagPolicyDatabase, ResourceKind::kLfTagPolicyTable}) {
+    if (text == GrantKindName(kind)) {
+      *out = kind;
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace weir::access

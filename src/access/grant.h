@@ -100,4 +100,11 @@ bool IsTagKind(ResourceKind kind);
 // and DESCRIBE.
 PermissionSet TagPolicyPermissions(const PermissionSet& permissions, bool all_columns);
 
+// The resource kind of a grant as stored and recorded: "catalog",
+// "database", "table_wildcard", "table", "lf_tag", "lf_tag_policy_database",
+// "lf_tag_policy_table".
+const char* GrantKindName(ResourceKind kind);
+// Its inverse; false for any other text.
+bool ParseGrantKind(const std::string& text, ResourceKind* out);
+
 }  // namespace weir::access

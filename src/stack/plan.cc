@@ -46,31 +46,7 @@ namespace {
 using Pair = std::pair<std::string, std::string>;
 using Triple = std::tuple<std::string, std::string, std::string>;
 
-// A grant the stack made: the resource and the permissions it added.
-struct OwnedGrant {
-  access::Grant grant;  // permissions and grantable = what the stack owns
-};
-
 std::string GrantKey(const access::Grant& g) { return g.role + "\n" + g.ResourceLabel(); }
-
-const char* KindName(access::ResourceKind kind) {
-  switch (kind) {
-    case access::ResourceKind::kCatalog:
-      return "catalog";
-    case access::ResourceKind::kDatabase:
-      return "database";
-    case access::ResourceKind::kTableWildcard:
-      return "table_wildcard";
-    case access::ResourceKind::kLfTag:
-      return "lf_tag";
-    case access::ResourceKind::kLfTagPolicyDatabase:
-      return "lf_tag_policy_database";
-    case access::ResourceKind::kLfTagPolicyTable:
-      return "lf_tag_policy_table";
-    default:
-      return "table";
-  }
-}
 
 nlohmann::json ExpressionJson(const access::TagExpression& expression) {
   nlohmann::json out = nlohmann::json::array();
@@ -80,7 +56,7 @@ nlohmann::json ExpressionJson(const access::TagExpression& expression) {
 
 nlohmann::json GrantToJson(const access::Grant& g) {
   return {{"role", g.role},
-          {"kind", KindName(g.kind)},
+          {"kind", access::GrantKindName(g.kind)},
           {"database", g.database},
           {"table", g.table},
           {"scope", access::ColumnScopeName(g.scope)},
@@ -95,14 +71,9 @@ Result<access::Grant> GrantFromJson(const nlohmann::json& j) {
   access::Grant g;
   try {
     g.role = j.at("role").get<std::string>();
-    std::string kind = j.at("kind").get<std::string>();
-    g.kind = kind == "catalog"                  ? access::ResourceKind::kCatalog
-             : kind == "database"               ? access::ResourceKind::kDatabase
-             : kind == "table_wildcard"         ? access::ResourceKind::kTableWildcard
-             : kind == "lf_tag"                 ? access::ResourceKind::kLfTag
-             : kind == "lf_tag_policy_database" ? access::ResourceKind::kLfTagPolicyDatabase
-             : kind == "lf_tag_policy_table"    ? access::ResourceKind::kLfTagPolicyTable
-                                                : access::ResourceKind::kTable;
+    if (!access::ParseGrantKind(j.at("kind").get<std::string>(), &g.kind)) {
+      return Status::Internal("a stack record has a bad grant kind");
+    }
     for (const auto& c : j.value("expression", nlohmann::json::array())) {
       g.expression.push_back({c.at("key").get<std::string>(), c.at("values").get<std::vector<std::string>>()});
     }

@@ -347,37 +347,6 @@ Result<std::vector<std::string>> NamesFromJson(const std::string& text) {
   return names;
 }
 
-const char* GrantKindName(access::ResourceKind kind) {
-  switch (kind) {
-    case access::ResourceKind::kCatalog:
-      return "catalog";
-    case access::ResourceKind::kDatabase:
-      return "database";
-    case access::ResourceKind::kTableWildcard:
-      return "table_wildcard";
-    case access::ResourceKind::kLfTag:
-      return "lf_tag";
-    case access::ResourceKind::kLfTagPolicyDatabase:
-      return "lf_tag_policy_database";
-    case access::ResourceKind::kLfTagPolicyTable:
-      return "lf_tag_policy_table";
-    default:
-      return "table";
-  }
-}
-
-bool ParseGrantKind(const std::string& text, access::ResourceKind* out) {
-  for (auto kind : {access::ResourceKind::kCatalog, access::ResourceKind::kDatabase,
-                    access::ResourceKind::kTableWildcard, access::ResourceKind::kTable, access::ResourceKind::kLfTag,
-                    access::ResourceKind::kLfTagPolicyDatabase, access::ResourceKind::kLfTagPolicyTable}) {
-    if (text == GrantKindName(kind)) {
-      *out = kind;
-      return true;
-    }
-  }
-  return false;
-}
-
 std::string ExpressionToJson(const access::TagExpression& expression) {
   if (expression.empty()) return "";
   nlohmann::json json = nlohmann::json::array();
@@ -525,7 +494,7 @@ Result<MetadataState> LoadState(sqlite3* db) {
       }
       WEIR_ASSIGN_OR_RETURN(grant.columns, NamesFromJson(stmt.Text(5)));
       grant.filter = stmt.Text(6);
-      if (!ParseGrantKind(stmt.Text(7), &grant.kind)) {
+      if (!access::ParseGrantKind(stmt.Text(7), &grant.kind)) {
         return Corrupt("grant " + std::to_string(grant.id) + " has unknown kind '" + stmt.Text(7) + "'");
       }
       WEIR_ASSIGN_OR_RETURN(grant.permissions, PermissionsFromText(stmt.Text(8), grant.id));
@@ -997,7 +966,7 @@ class SqliteTransaction final : public Transaction {
                           Statement::Prepare(db_, R"(INSERT INTO grants (role, kind, "database", table_name, scope,
                                                      columns, filter_name, permissions, grantable, expression)
                                                      VALUES (?, ?, ?, NULLIF(?, ''), ?, ?, ?, ?, ?, ?))"));
-    WEIR_RETURN_IF_ERROR(stmt.Bind(grant.role, std::string(GrantKindName(grant.kind)),
+    WEIR_RETURN_IF_ERROR(stmt.Bind(grant.role, std::string(access::GrantKindName(grant.kind)),
                                    grant.kind == access::ResourceKind::kCatalog ? std::string() : grant.database,
                                    on_table ? grant.table : std::string(),
                                    std::string(access::ColumnScopeName(grant.scope)), NamesToJson(grant.columns),

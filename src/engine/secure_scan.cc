@@ -494,7 +494,16 @@ duckdb::unique_ptr<duckdb::BaseStatistics> Statistics(ClientContext& context, co
                                                       duckdb::column_t column) {
   auto& bind = bind_data->Cast<SecureScanBindData>();
   if (!bind.inner.statistics || column >= bind.outer_to_inner.size()) return nullptr;
-  return bind.inner.statistics(context, bind.inner_bind.get(), bind.outer_to_inner[column]);
+  auto stats = bind.inner.statistics(context, bind.inner_bind.get(), bind.outer_to_inner[column]);
+  // The files' statistics describe what the reader returns, not what the
+  // scan does: a column with a cell condition reads NULL where the
+  // condition is false, so it may hold NULLs the files do not have. Were
+  // the optimizer told otherwise it would drop `c IS NULL` as impossible
+  // and skip NULL checks on the masked cells. (Hidden rows only remove
+  // values, so the files' bounds still hold.)
+  bool masked = column < bind.spec.cell_conditions.size() && bind.spec.cell_conditions[column].has_value();
+  if (stats && masked) stats->Set(duckdb::StatsInfo::CAN_HAVE_NULL_VALUES);
+  return stats;
 }
 
 duckdb::virtual_column_map_t VirtualColumns(ClientContext& context, duckdb::optional_ptr<FunctionData> bind_data) {

@@ -17,6 +17,7 @@
 #include "admin/admin.h"
 #include "admin/data_dir.h"
 #include "cli/caller.h"
+#include "cli/command_support.h"
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "common/status.h"
@@ -72,14 +73,6 @@ struct AccessArgs {
   bool json = false;
 };
 
-[[noreturn]] void Finish(const Status& status) {
-  if (!status.ok()) {
-    PrintError(status);
-    std::exit(1);
-  }
-  std::exit(0);
-}
-
 // Catalog names are lower-case identifiers; SQL finds them case-insensitively, so does this.
 std::string Lower(std::string text) {
   std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -93,23 +86,6 @@ std::pair<std::string, std::string> SplitTable(const std::string& name) {
     Finish(Status::InvalidArgument("expected DATABASE.TABLE, got '" + name + "'"));
   }
   return {Lower(name.substr(0, dot)), Lower(name.substr(dot + 1))};
-}
-
-// Opens the data directory (taking its lock, as every command does),
-// authorizes the command's caller for `access` (cli/caller.h), takes the
-// current snapshot and closes the directory again, so the lock is held only
-// while the snapshot is read. Exits on error.
-std::shared_ptr<const access::Snapshot> SnapshotOrDie(const GlobalOptions& options, const admin::Access& access) {
-  auto dir = admin::DataDir::Open(options.data_dir);
-  if (!dir.ok()) Finish(dir.status());
-  Status status = [&]() -> Status {
-    WEIR_ASSIGN_OR_RETURN(admin::Caller caller, ActingCaller(options, **dir));
-    return admin::Admin(dir->get(), std::move(caller)).Check(access);
-  }();
-  std::shared_ptr<const access::Snapshot> snapshot = (*dir)->snapshot();
-  dir.value().reset();
-  if (!status.ok()) Finish(status);
-  return snapshot;
 }
 
 void RequireRole(const access::Snapshot& snapshot, const std::string& role) {

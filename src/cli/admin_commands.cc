@@ -12,6 +12,7 @@
 #include "admin/admin.h"
 #include "admin/data_dir.h"
 #include "cli/caller.h"
+#include "cli/command_support.h"
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "common/files.h"
@@ -20,14 +21,6 @@
 namespace weir::cli {
 
 namespace {
-
-[[noreturn]] void Finish(const Status& status) {
-  if (!status.ok()) {
-    PrintError(status);
-    std::exit(1);
-  }
-  std::exit(0);
-}
 
 // Closes the data directory (flushing its audit log) before exiting.
 [[noreturn]] void Done(std::unique_ptr<admin::DataDir>& dir, const Status& status) {
@@ -62,18 +55,6 @@ std::pair<std::string, std::string> SplitTable(const std::string& name) {
     Finish(Status::InvalidArgument("expected DATABASE.TABLE, got '" + name + "'"));
   }
   return {name.substr(0, dot), name.substr(dot + 1)};
-}
-
-std::vector<std::string> SplitList(const std::string& text) {
-  std::vector<std::string> out;
-  std::stringstream in(text);
-  std::string item;
-  while (std::getline(in, item, ',')) {
-    auto b = item.find_first_not_of(' ');
-    auto e = item.find_last_not_of(' ');
-    if (b != std::string::npos) out.push_back(item.substr(b, e - b + 1));
-  }
-  return out;
 }
 
 void AddDataDirOption(CLI::App* command, GlobalOptions& options) {

@@ -22,6 +22,7 @@
 #include "audit/record.h"
 #include "audit/trail.h"
 #include "cli/caller.h"
+#include "cli/command_support.h"
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "store/store.h"
@@ -34,14 +35,6 @@ namespace {
 constexpr size_t kReadBatch = 1000;
 // How often --follow looks for new records.
 constexpr std::chrono::milliseconds kFollowInterval{200};
-
-[[noreturn]] void Finish(const Status& status) {
-  if (!status.ok()) {
-    PrintError(status);
-    std::exit(1);
-  }
-  std::exit(0);
-}
 
 // Opens D's store read-only and authorizes the caller for the audit trail:
 // the local administrator always, a user ($WEIR_USER) when its policies

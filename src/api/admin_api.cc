@@ -155,6 +155,7 @@ Result<Json> StackCall(Call& c, const char* mode) {
     return it->second;
   };
   std::string m = mode;
+  WEIR_RETURN_IF_ERROR(c.admin.Check(stack::PlanAccess(parsed.name, m == "destroy", state)));
   Result<stack::Plan> plan =
       m == "destroy" ? stack::PlanDestroy(parsed.name, state) : stack::PlanApply(parsed, state, lookup);
   if (!plan.ok()) return plan.status();
@@ -636,7 +637,8 @@ const std::vector<Route>& Routes() {
          return Json{{"username", creds.username}, {"password", creds.password}, {"expires", creds.expires_s}};
        }},
       // --- stacks ---
-      {"POST", "/v1/stacks/plan", "Plan a stack file {file, text, env}", "(none: reads)",
+      {"POST", "/v1/stacks/plan", "Plan a stack file {file, text, env}",
+       "cloudformation:CreateStack or UpdateStack (DeleteStack for a destroy plan)",
        [](Call& c) { return StackCall(c, "plan"); }},
       {"POST", "/v1/stacks/apply", "Apply a stack file {file, text, env} in one transaction",
        "cloudformation:CreateStack/UpdateStack and each change's own", [](Call& c) { return StackCall(c, "apply"); }},

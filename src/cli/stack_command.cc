@@ -89,6 +89,8 @@ Status Run(Mode mode, const GlobalOptions& options, const StackArgs& args) {
   WEIR_ASSIGN_OR_RETURN(admin::Caller caller, ActingCaller(options, *dir));
   WEIR_ASSIGN_OR_RETURN(store::MetadataState state, dir->store().Load());
   WEIR_ASSIGN_OR_RETURN(stack::Stack parsed, stack::LoadStack(args.file, stack::SubstitutionsFor(state.cluster)));
+  admin::Admin admin(dir.get(), std::move(caller));
+  WEIR_RETURN_IF_ERROR(admin.Check(stack::PlanAccess(parsed.name, mode == Mode::kDestroy, state)));
   Result<stack::Plan> plan =
       mode == Mode::kDestroy ? stack::PlanDestroy(parsed.name, state) : stack::PlanApply(parsed, state);
   if (!plan.ok()) return plan.status();
@@ -97,7 +99,6 @@ Status Run(Mode mode, const GlobalOptions& options, const StackArgs& args) {
     return Status::Ok();
   }
   if (!args.json) std::cout << plan->Format();
-  admin::Admin admin(dir.get(), std::move(caller));
   std::vector<std::string> written;
   WEIR_RETURN_IF_ERROR(stack::Apply(admin, *plan));
   WEIR_RETURN_IF_ERROR(stack::WritePasswordFiles(*plan, &written));

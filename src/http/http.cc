@@ -326,6 +326,10 @@ void Server::Run() {
     }
     {
       std::lock_guard<std::mutex> lock(mu_);
+      if (clients_.size() >= kMaxConnections) {
+        ::close(fd);  // a thread per connection: refuse rather than exhaust them
+        continue;
+      }
       clients_.insert(fd);
     }
     std::thread([this, fd, peer = std::string(host) + ":" + std::to_string(peer_port)] {

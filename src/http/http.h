@@ -26,6 +26,8 @@ namespace weir::http {
 
 inline constexpr size_t kMaxHeaderBytes = 16 * 1024;
 inline constexpr size_t kMaxBodyBytes = 4 * 1024 * 1024;
+// Connections open at once; more are closed as soon as they are accepted.
+inline constexpr size_t kMaxConnections = 256;
 
 struct Request {
   std::string method;                          // "GET"

@@ -994,6 +994,11 @@ Result<Plan> PlanApply(const Stack& stack, const store::MetadataState& state, co
   return planner.ForApply(stack);
 }
 
+admin::Access PlanAccess(const std::string& name, bool destroy, const store::MetadataState& state) {
+  if (destroy) return {admin::Operation::kDeleteStack, name};
+  return {state.stacks.count(name) ? admin::Operation::kUpdateStack : admin::Operation::kCreateStack, name};
+}
+
 Result<Plan> PlanDestroy(const std::string& name, const store::MetadataState& state) {
   Planner planner(state, ProcessEnv());
   return planner.ForDestroy(name);

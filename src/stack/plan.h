@@ -22,6 +22,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "admin/actions.h"
 #include "common/status.h"
 #include "stack/stack.h"
 #include "store/store.h"
@@ -88,6 +89,11 @@ class Plan {
 // the state: an object that exists outside the stack, an `existing` one
 // that is missing, a reference to nothing, an unset password variable.
 Result<Plan> PlanApply(const Stack& stack, const store::MetadataState& state, const EnvLookup& env = ProcessEnv());
+
+// What planning stack `name` needs authorized first, since a plan shows
+// what the data directory holds: cloudformation:DeleteStack to destroy it,
+// else CreateStack (never applied) or UpdateStack.
+admin::Access PlanAccess(const std::string& name, bool destroy, const store::MetadataState& state);
 
 // The changes that remove everything stack `name` owns. kNotFound when no
 // stack of that name has been applied.

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import WEIR, Weir
+from conftest import WEIR, Weir, put_document
 
 SEED = Path(__file__).resolve().parents[2] / "examples" / "seed" / "stack.yaml"
 PASSWORDS = {"ALICE_PASSWORD": "alice-pw", "DAVID_PASSWORD": "david-pw", "TINA_PASSWORD": "tina-pw"}
@@ -138,6 +138,14 @@ def test_apply_as_a_user_needs_each_change_allowed(tmp_path):
     assert created.returncode == 0, created.stderr
     f = tmp_path / "s.yaml"
     f.write_text("stack: s\nroles: [{name: made-by-bob}]\n")
+    # Even a plan shows what exists: it needs the stack action first.
+    plan = run_as(weir, "bob", "bob-pw", "plan", str(f))
+    assert plan.returncode == 1
+    assert "user bob is not authorized to perform cloudformation:CreateStack" in plan.stderr, plan.stderr
+    assert "made-by-bob" not in plan.stdout
+    stacks = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "cloudformation:*",
+                                                       "Resource": "*"}]}
+    assert put_document(weir, "role", "put-policy", "limited", "stacks", document=stacks).returncode == 0
     result = run_as(weir, "bob", "bob-pw", "apply", str(f))
     assert result.returncode == 1
     assert "user bob is not authorized to perform iam:CreateRole" in result.stderr, result.stderr

@@ -20,17 +20,23 @@ std::string Environment(const char* name) {
 
 }  // namespace
 
+std::string ActingUserName(const GlobalOptions& options) {
+  return !options.user.empty() ? options.user : Environment("WEIR_USER");
+}
+
+std::string ActingSecret() { return Environment("WEIR_PASSWORD"); }
+
 Result<admin::Caller> ActingCaller(const GlobalOptions& options, admin::DataDir& dir) {
-  std::string user = !options.user.empty() ? options.user : Environment("WEIR_USER");
+  std::string user = ActingUserName(options);
   if (user.empty()) return admin::Caller::Local(admin::LocalActor());
   WEIR_ASSIGN_OR_RETURN(store::MetadataState state, dir.store().Load());
   return ActingCaller(options, state);
 }
 
 Result<admin::Caller> ActingCaller(const GlobalOptions& options, const store::MetadataState& state) {
-  std::string user = !options.user.empty() ? options.user : Environment("WEIR_USER");
+  std::string user = ActingUserName(options);
   if (user.empty()) return admin::Caller::Local(admin::LocalActor());
-  std::string secret = Environment("WEIR_PASSWORD");
+  std::string secret = ActingSecret();
   if (secret.empty()) {
     return Status::InvalidArgument("acting as user " + user +
                                    " needs its password (or its access key's secret) in $WEIR_PASSWORD");

@@ -2,6 +2,8 @@
 
 // Who an admin command acts as.
 
+#include <string>
+
 #include <CLI/CLI.hpp>
 
 #include "admin/actions.h"
@@ -28,6 +30,11 @@ struct GlobalOptions;
 Result<admin::Caller> ActingCaller(const GlobalOptions& options, admin::DataDir& dir);
 // The same, authenticated against `state` (a store opened read-only).
 Result<admin::Caller> ActingCaller(const GlobalOptions& options, const store::MetadataState& state);
+
+// The user named by --user, else by $WEIR_USER; "" for neither.
+std::string ActingUserName(const GlobalOptions& options);
+// $WEIR_PASSWORD: the acting user's password or access key secret.
+std::string ActingSecret();
 
 // Registers `--user NAME` on `command`.
 void AddUserOption(CLI::App* command, GlobalOptions& options);

@@ -335,10 +335,9 @@ int RunDemo(DemoArgs args) {
   status = server.Start();
   if (!status.ok()) return fail(status);
   if (!args.serve && args.listen.http_listen == ListenArgs{}.http_listen) args.listen.http_listen = "127.0.0.1:0";
-  auto api = StartAdminApi(**dir, args.listen, server);
+  auto api = RunningAdminApi::Start(**dir, args.listen, server);
   if (!api.ok()) return fail(api.status());
-  std::string api_url = ApiUrl(args.listen, **api);
-  std::thread api_thread([&api] { (*api)->Run(); });
+  const std::string api_url = (*api)->url();
   HandleShutdownSignals(&server);
   std::string info_path = WriteServerInfo(**dir, options, server, api_url);
   std::thread running([&server] { server.Run(); });
@@ -355,8 +354,7 @@ int RunDemo(DemoArgs args) {
     server.RequestShutdown();
   }
   running.join();
-  (*api)->RequestShutdown();
-  api_thread.join();
+  api->reset();  // stops the admin API and waits for its requests
   HandleShutdownSignals(nullptr);
   std::remove(info_path.c_str());
   Status flushed = (*dir)->audit().Flush();

@@ -6,16 +6,12 @@
 #include <filesystem>
 #include <fstream>
 
+#include "cli/caller.h"
 #include "cli/commands.h"
 
 namespace weir::cli {
 
 namespace {
-
-std::string Environment(const char* name) {
-  const char* value = std::getenv(name);
-  return value != nullptr ? value : "";
-}
 
 StatusCode CodeFor(int http_status, const std::string& code) {
   if (code == "invalid_argument" || http_status == 400) return StatusCode::kInvalidArgument;
@@ -51,9 +47,9 @@ Result<std::optional<Remote>> FindServer(const GlobalOptions& options, const std
     WEIR_ASSIGN_OR_RETURN(remote.endpoint, http::ParseUrl(info["api_url"].get<std::string>()));
     remote.endpoint.fingerprint = info.value("fingerprint", "");
   }
-  remote.user = !options.user.empty() ? options.user : Environment("WEIR_USER");
+  remote.user = ActingUserName(options);
   if (!remote.user.empty()) {
-    remote.password = Environment("WEIR_PASSWORD");
+    remote.password = ActingSecret();
     if (remote.password.empty()) {
       return Status::InvalidArgument("acting as user " + remote.user + " needs its password in $WEIR_PASSWORD");
     }

@@ -68,10 +68,9 @@ int RunServe(const GlobalOptions& global, const ServeArgs& args) {
   server::Server server(options, dir->get(), engine->get());
   Status started = server.Start();
   if (!started.ok()) return fail(started);
-  auto api = StartAdminApi(**dir, args.listen, server);
+  auto api = RunningAdminApi::Start(**dir, args.listen, server);
   if (!api.ok()) return fail(api.status());
-  std::string api_url = ApiUrl(args.listen, **api);
-  std::thread api_thread([&api] { (*api)->Run(); });
+  const std::string api_url = (*api)->url();
   HandleShutdownSignals(&server);
   std::string info_path = WriteServerInfo(**dir, options, server, api_url);
   server::Log("info", "listening",
@@ -90,8 +89,7 @@ int RunServe(const GlobalOptions& global, const ServeArgs& args) {
             << std::flush;
 
   server.Run();
-  (*api)->RequestShutdown();
-  api_thread.join();
+  api->reset();  // stops the admin API and waits for its requests
   HandleShutdownSignals(nullptr);
   std::remove(info_path.c_str());
   Status flushed = (*dir)->audit().Flush();

@@ -122,20 +122,24 @@ Result<std::unique_ptr<engine::Engine>> OpenServerEngine(admin::DataDir& dir, in
   return engine::Engine::Open(options);
 }
 
-Result<std::unique_ptr<http::Server>> StartAdminApi(admin::DataDir& dir, const ListenArgs& args,
-                                                    const server::Server& server) {
+Result<std::unique_ptr<RunningAdminApi>> RunningAdminApi::Start(admin::DataDir& dir, const ListenArgs& args,
+                                                                const server::Server& server) {
   WEIR_ASSIGN_OR_RETURN(auto listen, ParseListen(args.http_listen));
-  auto api = std::make_unique<http::Server>(listen.first, listen.second, server.tls(), api::MakeAdminApi(&dir));
-  WEIR_RETURN_IF_ERROR(api->Start());
+  std::unique_ptr<RunningAdminApi> api(new RunningAdminApi());
+  api->server_ = std::make_unique<http::Server>(listen.first, listen.second, server.tls(), api::MakeAdminApi(&dir));
+  WEIR_RETURN_IF_ERROR(api->server_->Start());
+  std::string host = listen.first;
+  if (host == "0.0.0.0" || host == "::") host = "127.0.0.1";
+  if (host.find(':') != std::string::npos) host = "[" + host + "]";
+  api->url_ =
+      std::string(args.insecure_no_tls ? "http" : "https") + "://" + host + ":" + std::to_string(api->server_->port());
+  api->thread_ = std::thread([server = api->server_.get()] { server->Run(); });
   return api;
 }
 
-std::string ApiUrl(const ListenArgs& args, const http::Server& api) {
-  auto listen = ParseListen(args.http_listen);
-  std::string host = listen.ok() ? listen->first : "127.0.0.1";
-  if (host == "0.0.0.0" || host == "::") host = "127.0.0.1";
-  if (host.find(':') != std::string::npos) host = "[" + host + "]";
-  return std::string(args.insecure_no_tls ? "http" : "https") + "://" + host + ":" + std::to_string(api.port());
+RunningAdminApi::~RunningAdminApi() {
+  server_->RequestShutdown();
+  if (thread_.joinable()) thread_.join();
 }
 
 std::string WriteServerInfo(admin::DataDir& dir, const server::ServerOptions& options, const server::Server& server,

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <thread>
 #include <utility>
 
 #include "common/status.h"
@@ -48,12 +49,25 @@ Result<int64_t> ParseBytes(const std::string& text);
 Result<std::unique_ptr<engine::Engine>> OpenServerEngine(admin::DataDir& dir, int64_t memory_budget, int threads);
 
 // The admin HTTPS API on --http-listen, with the query server's
-// certificate (plain HTTP under --insecure-no-tls), bound and ready to Run.
-Result<std::unique_ptr<http::Server>> StartAdminApi(admin::DataDir& dir, const ListenArgs& args,
-                                                    const server::Server& server);
+// certificate (plain HTTP under --insecure-no-tls), answering on its own
+// thread until destroyed (which stops it and waits for its requests).
+class RunningAdminApi {
+ public:
+  static Result<std::unique_ptr<RunningAdminApi>> Start(admin::DataDir& dir, const ListenArgs& args,
+                                                        const server::Server& server);
+  ~RunningAdminApi();
+  RunningAdminApi(const RunningAdminApi&) = delete;
+  RunningAdminApi& operator=(const RunningAdminApi&) = delete;
 
-// "https://127.0.0.1:8443" for a bound API server.
-std::string ApiUrl(const ListenArgs& args, const http::Server& api);
+  // "https://127.0.0.1:8443".
+  const std::string& url() const { return url_; }
+
+ private:
+  RunningAdminApi() = default;
+  std::unique_ptr<http::Server> server_;
+  std::thread thread_;
+  std::string url_;
+};
 
 // Writes D/server.json (where clients and the CLI find the server: the
 // PostgreSQL address, the admin API's URL, the certificate's fingerprint);

@@ -19,9 +19,9 @@ using R = ResourceKind;
 // its per-resource matrix: a table wildcard takes what a table takes, a
 // table with columns only SELECT, a data cells filter SELECT, DESCRIBE and
 // DROP (the last two on the filter object itself), the account catalog only
-// CREATE_DATABASE; an LF-Tag ASSOCIATE and DESCRIBE (on its values) and
-// ALTER and DROP (on its key); an LF-Tag policy what a database or a table
-// takes.
+// CREATE_DATABASE; an LF-Tag ASSOCIATE, GRANT_WITH_LF_TAG_EXPRESSION and
+// DESCRIBE (on its values) and ALTER and DROP (on its key); an LF-Tag policy
+// what a database or a table takes.
 const std::vector<PermissionInfo> kPermissions = {
     {P::kAll, "ALL", On({R::kDatabase, R::kTable, R::kTableWildcard, R::kLfTagPolicyDatabase, R::kLfTagPolicyTable}),
      PermissionSet{P::kSelect, P::kInsert, P::kDelete, P::kDescribe, P::kAlter, P::kDrop, P::kCreateTable}},
@@ -46,6 +46,7 @@ const std::vector<PermissionInfo> kPermissions = {
     {P::kCreateTable, "CREATE_TABLE", On({R::kDatabase, R::kLfTagPolicyDatabase}), PermissionSet{P::kDescribe}},
     {P::kDataLocationAccess, "DATA_LOCATION_ACCESS", On({R::kDataLocation}), {}},
     {P::kAssociate, "ASSOCIATE", On({R::kLfTag}), PermissionSet{P::kDescribe}},
+    {P::kGrantWithLfTagExpression, "GRANT_WITH_LF_TAG_EXPRESSION", On({R::kLfTag}), PermissionSet{P::kDescribe}},
 };
 
 std::string Upper(std::string s) {

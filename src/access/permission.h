@@ -29,8 +29,9 @@ enum class Permission : uint8_t {
   kCreateTable,
   kDataLocationAccess,
   kAssociate,
+  kGrantWithLfTagExpression,
 };
-inline constexpr size_t kPermissionCount = 11;
+inline constexpr size_t kPermissionCount = 12;
 
 // What a grant is on, as in Lake Formation's Resource union.
 enum class ResourceKind : uint8_t {

@@ -6,6 +6,7 @@
 
 #include "access/row_filter.h"
 #include "admin/data_dir.h"
+#include "admin/grant_option.h"
 #include "admin/transaction.h"
 #include "audit/audit_log.h"
 #include "duckdb.hpp"
@@ -421,93 +422,6 @@ Status CheckTagExpressionLimit(const store::MetadataState& state, const access::
   }
   return Status::InvalidArgument("role " + request.role + " already holds " + std::to_string(expressions.size()) +
                                  " LF-Tag expressions, the limit; grant through an existing expression instead");
-}
-
-// What `held` (a grant of the grantor's role) lets it pass on for the
-// resource of `request`: its grantable permissions, expanded, when it is on
-// that resource or on something that contains it.
-PermissionSet GrantableFor(const access::Grant& held, const access::Grant& request) {
-  const LfResource want = request.Resource();
-  bool covers = false;
-  switch (want) {
-    case LfResource::kCatalog:
-      covers = held.kind == LfResource::kCatalog;
-      break;
-    case LfResource::kDatabase:
-    case LfResource::kTableWildcard:
-      covers = held.kind == want && held.database == request.database;
-      break;
-    case LfResource::kTable:
-    case LfResource::kDataCellsFilter:
-      // A filter may be applied only by who holds SELECT with grant option
-      // on all rows and columns of the table.
-      covers = held.Covers(request.database, request.table) && held.Resource() != LfResource::kDataCellsFilter &&
-               held.Resource() != LfResource::kTableWithColumns;
-      break;
-    case LfResource::kLfTagPolicyDatabase:
-    case LfResource::kLfTagPolicyTable:
-      // Lake Formation: only with the same complete expression.
-      covers = held.kind == want && held.expression == request.expression;
-      break;
-    case LfResource::kLfTag:
-      if (held.kind == want && held.expression.size() == 1 && request.expression.size() == 1 &&
-          held.expression[0].key == request.expression[0].key) {
-        const auto& have = held.expression[0].values;
-        const auto& asked = request.expression[0].values;
-        covers =
-            have.empty() || (!asked.empty() && std::includes(have.begin(), have.end(), asked.begin(), asked.end()));
-      }
-      break;
-    case LfResource::kTableWithColumns: {
-      if (!held.Covers(request.database, request.table) || held.Resource() == LfResource::kDataCellsFilter) break;
-      if (held.Resource() != LfResource::kTableWithColumns) {
-        covers = true;
-      } else if (held.scope == access::ColumnScope::kInclude && request.scope == access::ColumnScope::kInclude) {
-        // The same columns or a subset of them.
-        covers =
-            std::includes(held.columns.begin(), held.columns.end(), request.columns.begin(), request.columns.end());
-      }
-      break;
-    }
-    default:
-      break;
-  }
-  if (!covers) return {};
-  return access::Expand(held.grantable, want);
-}
-
-// Lake Formation's grant-option rule for a caller that is a user.
-Status CheckGrantor(const Caller& caller, const store::MetadataState& state, const access::Grant& request,
-                    const char* verb) {
-  if (caller.local()) return Status::Ok();
-  const iam::User* user = nullptr;
-  for (const auto& u : state.users) {
-    if (u.name == *caller.user) user = &u;
-  }
-  if (user == nullptr) return Status::PermissionDenied("user " + *caller.user + " does not exist");
-  auto is_admin = [&](const std::string& principal) {
-    return std::find(state.lake_admins.begin(), state.lake_admins.end(), principal) != state.lake_admins.end();
-  };
-  if (is_admin("user/" + user->name) || is_admin("role/" + user->execution_role)) return Status::Ok();
-  PermissionSet held;
-  for (const auto& g : state.grants) {
-    if (g.role == user->execution_role) held = held | GrantableFor(g, request);
-  }
-  PermissionSet needed = request.permissions | request.grantable;
-  if (held.Contains(needed)) return Status::Ok();
-  std::string has = access::ToString(held);
-  return Status::PermissionDenied(
-      "user " + user->name + " cannot " + verb + " " + access::ToString(needed.Minus(held)) + " on " +
-      request.ResourceLabel() + ": its execution role " + user->execution_role + " holds " +
-      (has.empty() ? "no permissions" : has) + " with grant option there, and it is not a data lake administrator");
-}
-
-// Commits only a "deny" audit record for a grant-option denial, as
-// AuthorizeInTransaction does for an IAM one, and returns the denial.
-Status Deny(DataDir* dir, store::Transaction& txn, const Caller& caller, const store::MetadataState& state,
-            const std::string& action, const nlohmann::json& detail, const Status& denial) {
-  WEIR_RETURN_IF_ERROR(CommitDenial(dir, txn, AdminRecord(caller, state, action, denial, detail)));
-  return denial;
 }
 
 }  // namespace

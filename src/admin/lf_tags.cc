@@ -9,6 +9,7 @@
 #include "access/lf_tag.h"
 #include "admin/admin.h"
 #include "admin/data_dir.h"
+#include "admin/grant_option.h"
 #include "admin/transaction.h"
 #include "store/store.h"
 
@@ -24,74 +25,6 @@ const access::LfTag* FindTag(const store::MetadataState& state, const std::strin
     if (t.key == key) return &t;
   }
   return nullptr;
-}
-
-// The execution role of a user caller ("" for the local administrator or
-// an unknown user), and whether the caller is a data lake administrator.
-struct Principal {
-  std::string role;
-  bool lake_admin = false;
-};
-
-Principal PrincipalOf(const Caller& caller, const store::MetadataState& state) {
-  Principal p;
-  if (caller.local()) return {"", true};
-  for (const auto& u : state.users) {
-    if (u.name == *caller.user) p.role = u.execution_role;
-  }
-  auto listed = [&](const std::string& name) {
-    return std::binary_search(state.lake_admins.begin(), state.lake_admins.end(), name);
-  };
-  p.lake_admin = listed("user/" + *caller.user) || (!p.role.empty() && listed("role/" + p.role));
-  return p;
-}
-
-// What `role` holds on tag `key` (for `value`, or, with value empty, on the
-// key itself) through its LF-Tag grants, expanded.
-PermissionSet HeldOnTag(const store::MetadataState& state, const std::string& role, const std::string& key,
-                        const std::string& value) {
-  PermissionSet held;
-  for (const auto& g : state.grants) {
-    if (g.role != role || g.kind != access::ResourceKind::kLfTag || g.expression.size() != 1) continue;
-    const access::TagCondition& c = g.expression[0];
-    if (c.key != key) continue;
-    bool covers = c.values.empty() || value.empty() || std::binary_search(c.values.begin(), c.values.end(), value);
-    if (covers) held = held | access::Expand(g.permissions, access::ResourceKind::kLfTag);
-  }
-  return held;
-}
-
-// Ok when the caller is the local administrator or a data lake
-// administrator; otherwise the kPermissionDenied saying so.
-Status CheckLakeAdmin(const Caller& caller, const store::MetadataState& state, const std::string& what) {
-  if (PrincipalOf(caller, state).lake_admin) return Status::Ok();
-  return Status::PermissionDenied("user " + *caller.user + " cannot " + what +
-                                  ": only data lake administrators may (Lake Formation's CREATE_LF_TAG)");
-}
-
-// Ok when the caller is the local administrator, a data lake administrator,
-// or (when `needed` is not empty) holds `needed` on the tag; otherwise the
-// kPermissionDenied naming what is missing.
-Status CheckTagPermission(const Caller& caller, const store::MetadataState& state, const std::string& what,
-                          Permission needed, const std::string& key, const std::string& value) {
-  Principal p = PrincipalOf(caller, state);
-  if (p.lake_admin) return Status::Ok();
-  std::string user = "user " + *caller.user;
-  if (!p.role.empty() && HeldOnTag(state, p.role, key, value).Has(needed)) return Status::Ok();
-  return Status::PermissionDenied(user + " cannot " + what + ": its execution role " +
-                                  (p.role.empty() ? "(none)" : p.role) + " holds no " + access::PermissionName(needed) +
-                                  " on LF-Tag " + key + (value.empty() ? "" : "=" + value) +
-                                  ", and it is not a data lake administrator");
-}
-
-// Commits only a "deny" audit record and returns the denial (as Admin::Grant
-// does for a grant-option denial).
-Status Deny(DataDir* dir, store::Transaction& txn, const Caller& caller, const store::MetadataState& state,
-            const std::string& action, const nlohmann::json& detail, const Status& denial) {
-  WEIR_RETURN_IF_ERROR(txn.AppendAudit(AdminRecord(caller, state, action, denial, detail)).status());
-  WEIR_RETURN_IF_ERROR(txn.Commit());
-  WEIR_RETURN_IF_ERROR(dir->audit().ExportCommitted());
-  return denial;
 }
 
 Result<std::vector<std::string>> NormalizeList(const std::vector<std::string>& values) {
@@ -248,39 +181,40 @@ Status Admin::AddLfTagsToResource(const access::TagResource& resource,
     }
   }
   nlohmann::json detail = {{"resource", resource.Label()}, {"tags", tags}};
-  return InTransaction(dir_, caller_, "add_lf_tags_to_resource", detail,
-                       std::vector<Access>{ResourceAccess(Operation::kAddLfTagsToResource, resource)},
-                       [&](store::Transaction& txn, const store::MetadataState& state, nlohmann::json& d) -> Status {
-                         WEIR_RETURN_IF_ERROR(CheckTagResource(state, resource));
-                         for (const auto& [key, value] : tags) {
-                           const access::LfTag* tag = FindTag(state, key);
-                           if (tag == nullptr) return Status::NotFound("LF-Tag " + key + " does not exist");
-                           if (!tag->Allows(value)) {
-                             return Status::InvalidArgument("LF-Tag " + key + " has no value " + value +
-                                                            "; create it first (weir tag update " + key +
-                                                            " --add-values " + value + ")");
-                           }
-                         }
-                         for (const auto& [key, value] : tags) {
-                           Status allowed = CheckTagPermission(caller_, state, "assign LF-Tag " + key + "=" + value,
-                                                               Permission::kAssociate, key, value);
-                           if (!allowed.ok())
-                             return Deny(dir_, txn, caller_, state, "add_lf_tags_to_resource", d, allowed);
-                         }
-                         std::set<std::string> keys;
-                         for (const auto& a : state.tag_assignments) {
-                           if (a.resource == resource) keys.insert(a.key);
-                         }
-                         for (const auto& [key, value] : tags) keys.insert(key);
-                         if (keys.size() > access::kMaxTagsPerResource) {
-                           return Status::InvalidArgument(resource.Label() + " would hold " +
-                                                          std::to_string(keys.size()) + " LF-Tags; the limit is " +
-                                                          std::to_string(access::kMaxTagsPerResource));
-                         }
-                         for (const auto& [key, value] : tags)
-                           WEIR_RETURN_IF_ERROR(txn.AssignLfTag({resource, key, value}));
-                         return Status::Ok();
-                       });
+  return InTransaction(
+      dir_, caller_, "add_lf_tags_to_resource", detail,
+      std::vector<Access>{ResourceAccess(Operation::kAddLfTagsToResource, resource)},
+      [&](store::Transaction& txn, const store::MetadataState& state, nlohmann::json& d) -> Status {
+        WEIR_RETURN_IF_ERROR(CheckTagResource(state, resource));
+        for (const auto& [key, value] : tags) {
+          const access::LfTag* tag = FindTag(state, key);
+          if (tag == nullptr) return Status::NotFound("LF-Tag " + key + " does not exist");
+          if (!tag->Allows(value)) {
+            return Status::InvalidArgument("LF-Tag " + key + " has no value " + value +
+                                           "; create it first (weir tag update " + key + " --add-values " + value +
+                                           ")");
+          }
+        }
+        for (const auto& [key, value] : tags) {
+          Status allowed = CheckTagPermission(caller_, state, "assign LF-Tag " + key + "=" + value,
+                                              Permission::kAssociate, key, value);
+          if (!allowed.ok()) return Deny(dir_, txn, caller_, state, "add_lf_tags_to_resource", d, allowed);
+        }
+        Status on_resource =
+            CheckTagResourceGrantable(caller_, state, resource, "assign LF-Tags to " + resource.Label());
+        if (!on_resource.ok()) return Deny(dir_, txn, caller_, state, "add_lf_tags_to_resource", d, on_resource);
+        std::set<std::string> keys;
+        for (const auto& a : state.tag_assignments) {
+          if (a.resource == resource) keys.insert(a.key);
+        }
+        for (const auto& [key, value] : tags) keys.insert(key);
+        if (keys.size() > access::kMaxTagsPerResource) {
+          return Status::InvalidArgument(resource.Label() + " would hold " + std::to_string(keys.size()) +
+                                         " LF-Tags; the limit is " + std::to_string(access::kMaxTagsPerResource));
+        }
+        for (const auto& [key, value] : tags) WEIR_RETURN_IF_ERROR(txn.AssignLfTag({resource, key, value}));
+        return Status::Ok();
+      });
 }
 
 Status Admin::RemoveLfTagsFromResource(const access::TagResource& resource, const std::vector<std::string>& keys_in) {
@@ -310,6 +244,10 @@ Status Admin::RemoveLfTagsFromResource(const access::TagResource& resource, cons
                            if (!allowed.ok())
                              return Deny(dir_, txn, caller_, state, "remove_lf_tags_from_resource", d, allowed);
                          }
+                         Status on_resource = CheckTagResourceGrantable(caller_, state, resource,
+                                                                        "remove LF-Tags from " + resource.Label());
+                         if (!on_resource.ok())
+                           return Deny(dir_, txn, caller_, state, "remove_lf_tags_from_resource", d, on_resource);
                          for (const auto& key : keys) WEIR_RETURN_IF_ERROR(txn.UnassignLfTag(resource, key));
                          return Status::Ok();
                        });

@@ -43,14 +43,14 @@ const std::map<R, std::set<std::string>>& Matrix() {
       {R::kTableWithColumns, {"SELECT"}},
       {R::kDataCellsFilter, {"SELECT", "DESCRIBE", "DROP"}},
       {R::kDataLocation, {"DATA_LOCATION_ACCESS"}},
-      {R::kLfTag, {"ASSOCIATE", "DESCRIBE", "ALTER", "DROP"}},
+      {R::kLfTag, {"ASSOCIATE", "DESCRIBE", "ALTER", "DROP", "GRANT_WITH_LF_TAG_EXPRESSION"}},
       {R::kLfTagPolicyDatabase, {"ALL", "ALTER", "CREATE_TABLE", "DESCRIBE", "DROP"}},
       {R::kLfTagPolicyTable, {"ALL", "ALTER", "DESCRIBE", "DELETE", "DROP", "INSERT", "SELECT"}},
   };
   return m;
 }
 
-TEST(Permission, VocabularyIsTheElevenLakeFormationPermissionsInEnumOrder) {
+TEST(Permission, VocabularyIsTheLakeFormationPermissionsInEnumOrder) {
   ASSERT_EQ(Permissions().size(), kPermissionCount);
   std::vector<std::string> names;
   for (size_t i = 0; i < Permissions().size(); i++) {
@@ -58,7 +58,8 @@ TEST(Permission, VocabularyIsTheElevenLakeFormationPermissionsInEnumOrder) {
     names.push_back(Permissions()[i].name);
   }
   EXPECT_EQ(names, (std::vector<std::string>{"ALL", "SELECT", "INSERT", "DELETE", "DESCRIBE", "ALTER", "DROP",
-                                             "CREATE_DATABASE", "CREATE_TABLE", "DATA_LOCATION_ACCESS", "ASSOCIATE"}));
+                                             "CREATE_DATABASE", "CREATE_TABLE", "DATA_LOCATION_ACCESS", "ASSOCIATE",
+                                             "GRANT_WITH_LF_TAG_EXPRESSION"}));
 }
 
 TEST(Permission, EveryNameParsesAndPrintsBack) {

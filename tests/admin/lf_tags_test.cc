@@ -158,7 +158,29 @@ TEST(LfTagVerbs, UsersNeedAssociateOnTheTagAndValue) {
   associate.expression = {{"domain", {"sales"}}};
   associate.permissions = {Permission::kAssociate};
   TagLake::Must(lake.Local().Grant(associate));
+  // ASSOCIATE alone is not enough: the resource needs ALL (or every other
+  // permission) with grant option too.
+  denied = lake.Sam().AddLfTagsToResource({"db", "t", ""}, {{"domain", "sales"}});
+  EXPECT_EQ(denied.code(), StatusCode::kPermissionDenied);
+  EXPECT_NE(denied.message().find("on table db.t its execution role steward holds no permissions with grant option"),
+            std::string::npos)
+      << denied.message();
+  access::Grant on_table;
+  on_table.role = "steward";
+  on_table.database = "db";
+  on_table.table = "t";
+  on_table.permissions = {Permission::kSelect, Permission::kDescribe};
+  on_table.grantable = on_table.permissions;
+  TagLake::Must(lake.Local().Grant(on_table));
+  EXPECT_EQ(lake.Sam().AddLfTagsToResource({"db", "t", "a"}, {{"domain", "sales"}}).code(),
+            StatusCode::kPermissionDenied);
+  on_table.permissions = on_table.grantable = {Permission::kAll};
+  TagLake::Must(lake.Local().Grant(on_table));
   EXPECT_TRUE(lake.Sam().AddLfTagsToResource({"db", "t", ""}, {{"domain", "sales"}}).ok());
+  // The database is another resource: ALL with grant option on a table does
+  // not cover it.
+  EXPECT_EQ(lake.Sam().AddLfTagsToResource({"db", "", ""}, {{"domain", "sales"}}).code(),
+            StatusCode::kPermissionDenied);
   EXPECT_EQ(lake.Sam().AddLfTagsToResource({"db", "t", ""}, {{"domain", "hr"}}).code(), StatusCode::kPermissionDenied);
   EXPECT_TRUE(lake.Sam().RemoveLfTagsFromResource({"db", "t", ""}, {"domain"}).ok());
   // Altering and dropping the tag need their own permissions.
@@ -169,6 +191,43 @@ TEST(LfTagVerbs, UsersNeedAssociateOnTheTagAndValue) {
   TagLake::Must(lake.Local().Grant(associate));
   EXPECT_TRUE(lake.Sam().UpdateLfTag("domain", {"x"}, {}).ok());
   EXPECT_TRUE(lake.Sam().DeleteLfTag("domain").ok());
+}
+
+TEST(LfTagVerbs, GrantWithLfTagExpressionLetsAStewardGrantThroughThoseValues) {
+  TagLake lake;
+  Admin local = lake.Local();
+  const access::Grant request = TagLake::TagGrant("analyst", "domain=sales", {Permission::kSelect});
+  Status denied = lake.Sam().Grant(request);
+  EXPECT_EQ(denied.code(), StatusCode::kPermissionDenied);
+  EXPECT_NE(denied.message().find("no GRANT_WITH_LF_TAG_EXPRESSION"), std::string::npos) << denied.message();
+
+  access::Grant steward;
+  steward.role = "steward";
+  steward.kind = ResourceKind::kLfTag;
+  steward.expression = {{"domain", {"sales"}}};
+  steward.permissions = {Permission::kGrantWithLfTagExpression};
+  TagLake::Must(local.Grant(steward));
+  TagLake::Must(lake.Sam().Grant(request));
+  EXPECT_EQ(lake.GrantsOf("analyst").size(), 1u);
+  TagLake::Must(lake.Sam().Revoke(request));
+  EXPECT_TRUE(lake.GrantsOf("analyst").empty());
+  // Only the values it holds it on, and never the grant option.
+  EXPECT_EQ(lake.Sam().Grant(TagLake::TagGrant("analyst", "domain=sales,hr", {Permission::kSelect})).code(),
+            StatusCode::kPermissionDenied);
+  access::Grant with_option = request;
+  with_option.grantable = {Permission::kSelect};
+  denied = lake.Sam().Grant(with_option);
+  EXPECT_EQ(denied.code(), StatusCode::kPermissionDenied);
+  EXPECT_NE(denied.message().find("does not pass on the grant option"), std::string::npos) << denied.message();
+  // Named resources still need the grant option on them.
+  access::Grant named;
+  named.role = "analyst";
+  named.database = "db";
+  named.table = "t";
+  named.permissions = {Permission::kSelect};
+  EXPECT_EQ(lake.Sam().Grant(named).code(), StatusCode::kPermissionDenied);
+  // It implies DESCRIBE on the tag, as ASSOCIATE does.
+  EXPECT_TRUE(access::Expand(steward.permissions, ResourceKind::kLfTag).Has(Permission::kDescribe));
 }
 
 TEST(LfTagVerbs, RemovingAValueTakesItsAssignmentsAndNarrowsGrants) {

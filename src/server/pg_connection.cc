@@ -679,15 +679,15 @@ Status PgConnection::SimpleQuery(const std::string& sql) {
   static const std::vector<duckdb::Value> kNone;
   Status outcome;
   auto statements = session::SplitStatements(sql);
-  // PostgreSQL parses the whole message first: a syntax error runs nothing.
-  for (const auto& statement : statements) {
-    Status syntax = session_->CheckSyntax(statement.text);
-    if (!syntax.ok()) {
-      SendError(syntax);
-      session_->FailTransaction();
-      pgwire::WriteReadyForQuery(&out_, session_->transaction_status());
-      return Flush();
-    }
+  // PostgreSQL parses the whole message first: a syntax error (an
+  // unterminated comment after complete statements too) runs nothing.
+  Status syntax = session::CheckTerminated(sql);
+  for (size_t i = 0; syntax.ok() && i < statements.size(); i++) syntax = session_->CheckSyntax(statements[i].text);
+  if (!syntax.ok()) {
+    SendError(syntax);
+    session_->FailTransaction();
+    pgwire::WriteReadyForQuery(&out_, session_->transaction_status());
+    return Flush();
   }
   for (const auto& statement : statements) {
     any = true;

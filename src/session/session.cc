@@ -175,6 +175,12 @@ void Session::RecordAssumption(const std::string& role, const char* via, const S
 Status Session::Execute(const std::string& sql, const std::function<Status(StatementResult&)>& on_result) {
   // As PostgreSQL parses a whole simple-query message first, a syntax error
   // anywhere in it runs nothing.
+  Status lexical = CheckTerminated(sql);
+  if (!lexical.ok()) {
+    FailTransaction();
+    Record(sql, lexical, 0, 0, {}, {});
+    return lexical;
+  }
   auto statements = SplitStatements(sql);
   for (const auto& statement : statements) {
     Status syntax = CheckSyntax(statement.text);
@@ -224,6 +230,7 @@ Result<StatementResult> Session::ExecuteOne(const std::string& sql, const std::v
 }
 
 Status Session::CheckSyntax(const std::string& sql) {
+  WEIR_RETURN_IF_ERROR(CheckTerminated(sql));
   auto statements = SplitStatements(sql);
   if (statements.size() > 1) return Status::SyntaxError("cannot insert multiple commands into a prepared statement");
   if (statements.empty()) return Status::Ok();

@@ -29,8 +29,13 @@ Result<std::string> SetValue(const std::vector<Token>& tokens, size_t from) {
       continue;
     }
     if (!expect_item) {
-      // "-1" arrives as symbol then number; "+00:00" likewise.
-      if (t.kind == TokenKind::kNumber || IsSymbol(t, ":") || IsSymbol(t, ".")) {
+      // "+00:00" arrives as number, ':', number: written together they are
+      // one value; apart ("1 000") they are two, as in PostgreSQL.
+      const Token& before = tokens[i - 1];
+      bool adjacent = t.offset == before.offset + before.text.size();
+      bool continues = IsSymbol(t, ":") || IsSymbol(t, ".") ||
+                       (t.kind == TokenKind::kNumber && (IsSymbol(before, ":") || IsSymbol(before, ".")));
+      if (adjacent && continues) {
         value += t.text;
         continue;
       }

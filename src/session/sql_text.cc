@@ -12,8 +12,9 @@ bool IsIdentChar(char c) { return IsIdentStart(c) || std::isdigit(static_cast<un
 
 // Returns the end of the lexical element that starts at `i` when it is a
 // string, quoted identifier or comment (so its contents are skipped), else i.
-// `value` receives the unquoted contents of strings and identifiers.
-size_t SkipQuoted(std::string_view s, size_t i, std::string* value) {
+// `value` receives the unquoted contents of strings and identifiers; `open`
+// is set when the element runs to the end of the text unterminated.
+size_t SkipQuoted(std::string_view s, size_t i, std::string* value, bool* open = nullptr) {
   const size_t n = s.size();
   char c = s[i];
   if (c == '-' && i + 1 < n && s[i + 1] == '-') {
@@ -34,6 +35,7 @@ size_t SkipQuoted(std::string_view s, size_t i, std::string* value) {
         i++;
       }
     }
+    if (open) *open = true;
     return n;
   }
   bool escapes = false;
@@ -140,6 +142,7 @@ size_t SkipQuoted(std::string_view s, size_t i, std::string* value) {
       if (value) value->push_back(s[i]);
       i++;
     }
+    if (open) *open = true;
     return n;
   }
   if (c == '$' && (i == 0 || !IsIdentChar(s[i - 1]))) {
@@ -150,6 +153,7 @@ size_t SkipQuoted(std::string_view s, size_t i, std::string* value) {
       std::string_view tag = s.substr(i, j - i + 1);
       size_t end = s.find(tag, j + 1);
       if (value) value->assign(s.substr(j + 1, (end == std::string_view::npos ? n : end) - j - 1));
+      if (end == std::string_view::npos && open) *open = true;
       return end == std::string_view::npos ? n : end + tag.size();
     }
   }
@@ -167,6 +171,27 @@ std::string_view Trim(std::string_view s, size_t* lead) {
 }  // namespace
 
 bool IsBlank(std::string_view sql) { return Tokenize(sql, 1).empty(); }
+
+Status CheckTerminated(std::string_view sql) {
+  size_t i = 0;
+  while (i < sql.size()) {
+    bool open = false;
+    size_t skipped = SkipQuoted(sql, i, nullptr, &open);
+    if (open) {
+      char c = sql[i];
+      const char* what = c == '/'   ? "unterminated /* comment"
+                         : c == '"' ? "unterminated quoted identifier"
+                         : c == '$' ? "unterminated dollar-quoted string"
+                                    : "unterminated quoted string";
+      constexpr size_t kShown = 40;
+      std::string near(sql.substr(i, kShown));
+      if (sql.size() - i > kShown) near += "...";
+      return Status::SyntaxError(std::string(what) + " at or near \"" + near + "\"");
+    }
+    i = skipped == i ? i + 1 : skipped;
+  }
+  return Status::Ok();
+}
 
 std::vector<StatementText> SplitStatements(std::string_view sql) {
   std::vector<StatementText> out;

@@ -5,6 +5,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/status.h"
+
 // Lexing of SQL text that the session layer needs before (or instead of)
 // DuckDB's parser: splitting a simple-query message into statements, and
 // reading the leading words of the statements Weir answers itself
@@ -38,6 +40,11 @@ std::vector<Token> Tokenize(std::string_view statement, size_t limit = 0);
 
 // True when the statement holds nothing but space and comments.
 bool IsBlank(std::string_view sql);
+
+// kSyntaxError when a string, quoted identifier or comment of `sql` runs to
+// its end unterminated (PostgreSQL's lexer refuses the whole message then,
+// even when statements before it are complete); Ok otherwise.
+Status CheckTerminated(std::string_view sql);
 
 }  // namespace weir::session
 

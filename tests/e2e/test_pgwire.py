@@ -3,6 +3,7 @@ clients: psql, psycopg 3 and psycopg2, plus raw sockets for the edges."""
 
 import json
 import os
+import re
 import signal
 import socket
 import ssl
@@ -95,6 +96,18 @@ def test_psql_runs_several_statements_of_one_message_in_order(server):
     out, err, rc = server.psql("tina", PASSWORDS["tina"], "SELECT 1; SELECT 2; SHOW role", role="electronics")
     assert rc == 0, err
     assert out.split() == ["1", "2", "electronics"]
+
+
+def test_an_unterminated_comment_or_string_refuses_the_whole_message(server):
+    with connect(server, autocommit=True) as conn:
+        for sql, what in [("SELECT 1; /* open", "unterminated /* comment"),
+                          ("SET application_name = 'abc", "unterminated quoted string"),
+                          ("SET application_name = 'x'; SELECT \"open", "unterminated quoted identifier")]:
+            with pytest.raises(psycopg.errors.SyntaxError, match=re.escape(what)):
+                conn.execute(sql.encode())  # bytes: the simple query protocol, as psql sends it
+        assert conn.execute("SHOW application_name").fetchone()[0] == ""
+        with pytest.raises(psycopg.errors.SyntaxError, match="syntax error"):
+            conn.execute(b"SET statement_timeout = 1 000")
 
 
 def test_psql_hidden_column_is_refused(server):

@@ -160,6 +160,9 @@ TEST_F(SessionStatementsTest, RejectedSetChangesNothing) {
       {"SET", StatusCode::kSyntaxError},
       {"SET TIME ZONE", StatusCode::kSyntaxError},
       {"SET SCHEMA a b", StatusCode::kSyntaxError},
+      {"SET statement_timeout = 1 000", StatusCode::kSyntaxError},
+      {"SET extra_float_digits = 1 2", StatusCode::kSyntaxError},
+      {"SET TIME ZONE +01 :00", StatusCode::kSyntaxError},
   };
   auto session = Open("analyst");
   ASSERT_NE(session, nullptr);

@@ -30,7 +30,6 @@ class SessionTest : public SessionFixture {
     if (!out.status.ok() || out.results.size() != 1) return {};
     return out.results[0].rows;
   }
-
 };
 
 TEST_F(SessionTest, OpenRefusesAnUnknownRole) {

@@ -101,6 +101,35 @@ TEST(SqlText, SplitStatementsKeepsSemicolonsThatAreNotTerminators) {
   }
 }
 
+TEST(SqlText, CheckTerminatedNamesWhatRunsToTheEnd) {
+  struct Case {
+    const char* sql;
+    const char* error;  // "" = Ok
+  };
+  const std::vector<Case> cases = {
+      {"SELECT 1; SELECT 'a;b'", ""},
+      {"SELECT /* a /* nested */ still */ 1", ""},
+      {"SELECT $x$ ' \" $x$, E'\\'', \"q\"\"x\" -- '", ""},
+      {"SELECT $1, a$b", ""},
+      {"SELECT 1; /* open", "unterminated /* comment at or near \"/* open\""},
+      {"SELECT /* a /* nested */ 1", "unterminated /* comment"},
+      {"SET application_name = 'abc", "unterminated quoted string at or near \"'abc\""},
+      {"SELECT E'\\'", "unterminated quoted string"},
+      {"SELECT \"col", "unterminated quoted identifier"},
+      {"SELECT $tag$ body $TAG$", "unterminated dollar-quoted string"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.sql);
+    Status status = CheckTerminated(c.sql);
+    if (*c.error == '\0') {
+      EXPECT_TRUE(status.ok()) << status.ToString();
+    } else {
+      EXPECT_EQ(status.code(), StatusCode::kSyntaxError);
+      EXPECT_NE(status.message().find(c.error), std::string::npos) << status.message();
+    }
+  }
+}
+
 TEST(SqlText, SplitStatementsTrimsSpaceAndReportsOffsets) {
   const std::string sql = "  SELECT 1 ;\n\tSELECT\n2  ;\r\n";
   auto statements = SplitStatements(sql);

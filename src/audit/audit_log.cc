@@ -30,12 +30,6 @@ constexpr off_t kScanChunk = 64 * 1024;
 
 Status ErrnoError(const std::string& what, int error) { return Status::IoError(what + ": " + std::strerror(error)); }
 
-// Statements may hold bytes that are not UTF-8; replace them rather than
-// let dump() throw.
-std::string DumpJson(const nlohmann::json& json) {
-  return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
 Status ReadAt(int fd, off_t offset, size_t size, std::string* out, const std::string& path) {
   out->resize(size);
   size_t done = 0;
@@ -353,11 +347,12 @@ Status AuditLog::ExportLocked() {
     WEIR_RETURN_IF_ERROR(SyncDirectory(dir_));
   }
   while (true) {
-    WEIR_ASSIGN_OR_RETURN(std::vector<Record> records, store_->ReadAudit(exported_seq_, kExportBatch));
+    WEIR_ASSIGN_OR_RETURN(std::vector<store::Store::AuditLine> records,
+                          store_->ReadAuditLines(exported_seq_, kExportBatch));
     if (records.empty()) return Status::Ok();
     std::string lines;
     for (const auto& record : records) {
-      lines += DumpJson(ToJson(record));
+      lines += record.text;
       lines += '\n';
     }
     struct stat st;

@@ -90,12 +90,18 @@ nlohmann::json ToJson(const Record& record) {
 
 const char* const kGenesisHash = "0000000000000000000000000000000000000000000000000000000000000000";
 
-std::string ChainHash(const Record& record) {
-  nlohmann::json json = ToJson(record);
+namespace {
+
+// nlohmann's objects are std::maps: dump() writes keys sorted, so the text
+// depends only on the record's content.
+std::string Dump(const nlohmann::json& json) {
+  return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// SHA-256 (hex) of `json` without its "hash" member.
+std::string HashWithoutHash(nlohmann::json& json) {
   json.erase("hash");
-  // nlohmann's objects are std::maps: dump() writes keys sorted, so the
-  // text depends only on the record's content.
-  std::string text = json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  std::string text = Dump(json);
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest);
   static constexpr char kHex[] = "0123456789abcdef";
@@ -108,9 +114,26 @@ std::string ChainHash(const Record& record) {
   return hex;
 }
 
+}  // namespace
+
+std::string ChainHash(const Record& record) {
+  nlohmann::json json = ToJson(record);
+  return HashWithoutHash(json);
+}
+
 void Chain(const std::string& prev_hash, Record* record) {
   record->prev_hash = prev_hash;
   record->hash = ChainHash(*record);
+}
+
+std::string ToLine(const Record& record) { return Dump(ToJson(record)); }
+
+std::string ChainToLine(const std::string& prev_hash, Record* record) {
+  record->prev_hash = prev_hash;
+  nlohmann::json json = ToJson(*record);
+  record->hash = HashWithoutHash(json);
+  json["hash"] = record->hash;
+  return Dump(json);
 }
 
 bool FromJson(const nlohmann::json& json, Record* out) {

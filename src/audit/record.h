@@ -49,6 +49,11 @@ void Chain(const std::string& prev_hash, Record* record);
 
 // The JSON form used in D/audit/*.jsonl and the store.
 nlohmann::json ToJson(const Record& record);
+// ToJson() as one line of text (keys sorted, no whitespace, invalid UTF-8
+// replaced): what the store and the audit files hold.
+std::string ToLine(const Record& record);
+// Chain(), returning the record's ToLine() from the same serialization.
+std::string ChainToLine(const std::string& prev_hash, Record* record);
 // Parses ToJson's output. Returns false on a malformed document, including
 // one without "prev_hash" and "hash" (written before the chain existed).
 bool FromJson(const nlohmann::json& json, Record* out);

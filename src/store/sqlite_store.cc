@@ -583,9 +583,9 @@ class AuditWriter {
     int64_t seq = sqlite3_last_insert_rowid(db_);
     audit::Record stored = record;
     stored.seq = seq;
-    audit::Chain(head_, &stored);
+    std::string line = audit::ChainToLine(head_, &stored);
     update_.Reset();
-    WEIR_RETURN_IF_ERROR(update_.Bind(DumpJson(audit::ToJson(stored)), stored.hash, seq));
+    WEIR_RETURN_IF_ERROR(update_.Bind(line, stored.hash, seq));
     WEIR_RETURN_IF_ERROR(update_.Run());
     // On any error the caller rolls the transaction back, so head_ only
     // moves with a record that commits.
@@ -1172,6 +1172,23 @@ class SqliteStore final : public Store {
   Result<std::vector<audit::Record>> ReadAudit(int64_t after_seq, size_t limit) override {
     std::lock_guard lock(read_mu_);
     return ReadAuditRecords(read_db_.get(), after_seq, limit);
+  }
+
+  Result<std::vector<AuditLine>> ReadAuditLines(int64_t after_seq, size_t limit) override {
+    std::lock_guard lock(read_mu_);
+    std::vector<AuditLine> lines;
+    if (limit == 0) return lines;
+    auto bound = static_cast<int64_t>(std::min<size_t>(limit, std::numeric_limits<int64_t>::max()));
+    WEIR_ASSIGN_OR_RETURN(Statement stmt, Statement::Prepare(read_db_.get(),
+                                                             "SELECT seq, record FROM audit WHERE seq > ? ORDER BY "
+                                                             "seq LIMIT ?"));
+    WEIR_RETURN_IF_ERROR(stmt.Bind(after_seq, bound));
+    while (true) {
+      WEIR_ASSIGN_OR_RETURN(bool row, stmt.Step());
+      if (!row) break;
+      lines.push_back({stmt.Int(0), stmt.Text(1)});
+    }
+    return lines;
   }
 
  private:

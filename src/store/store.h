@@ -146,6 +146,19 @@ class Store {
   virtual Status AppendAudit(const std::vector<audit::Record>& records) = 0;
   // Audit records with seq > after_seq, oldest first, at most `limit`.
   virtual Result<std::vector<audit::Record>> ReadAudit(int64_t after_seq, size_t limit) = 0;
+  // The same records as their audit::ToLine() text, as the store holds it
+  // (the audit files' export copies it without parsing it again).
+  struct AuditLine {
+    int64_t seq = 0;
+    std::string text;
+  };
+  virtual Result<std::vector<AuditLine>> ReadAuditLines(int64_t after_seq, size_t limit) {
+    WEIR_ASSIGN_OR_RETURN(std::vector<audit::Record> records, ReadAudit(after_seq, limit));
+    std::vector<AuditLine> lines;
+    lines.reserve(records.size());
+    for (const auto& record : records) lines.push_back({record.seq, audit::ToLine(record)});
+    return lines;
+  }
 
  protected:
   Store() = default;

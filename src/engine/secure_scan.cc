@@ -73,7 +73,10 @@ struct SecureScanGlobalState : public GlobalTableFunctionState {
   bool restricted = false;
   duckdb::vector<LogicalType> chunk_types;
   duckdb::unique_ptr<duckdb::TableFilterSet> inner_filters;  // filters safe to run in the reader
-  duckdb::unique_ptr<duckdb::Expression> predicate;          // over the inner chunk
+  // Over the inner chunk: a conjunction of disjunctions (the row predicate
+  // and the required conditions, their top-level ANDs flattened), each
+  // alternative one expression.
+  duckdb::vector<duckdb::vector<duckdb::unique_ptr<duckdb::Expression>>> predicate;
   // The distinct cell conditions of the requested columns, over the inner
   // chunk; each is evaluated once per chunk however many columns it masks.
   // A condition identical to the row predicate is not among them: it holds on
@@ -94,11 +97,19 @@ struct SecureScanGlobalState : public GlobalTableFunctionState {
 struct SecureScanLocalState : public LocalTableFunctionState {
   duckdb::unique_ptr<LocalTableFunctionState> inner;
   duckdb::DataChunk chunk;
-  duckdb::unique_ptr<duckdb::ExpressionExecutor> predicate;
+  duckdb::vector<duckdb::vector<duckdb::unique_ptr<duckdb::ExpressionExecutor>>> predicate;
   duckdb::vector<duckdb::unique_ptr<duckdb::ExpressionExecutor>> conditions;
   duckdb::vector<duckdb::unique_ptr<duckdb::ExpressionExecutor>> case_masks;
   duckdb::unique_ptr<duckdb::ExpressionExecutor> post_filter;
-  duckdb::SelectionVector sel{STANDARD_VECTOR_SIZE};     // rows the predicate keeps
+  // Rows the predicate keeps end up in one of these two.
+  duckdb::SelectionVector sel{STANDARD_VECTOR_SIZE};
+  duckdb::SelectionVector other_sel{STANDARD_VECTOR_SIZE};
+  // Scratch for the alternatives of a disjunction: the rows each passes, the
+  // rows left for the next, and per chunk row whether one passed.
+  duckdb::SelectionVector passed{STANDARD_VECTOR_SIZE};
+  std::array<duckdb::SelectionVector, 2> left{duckdb::SelectionVector(STANDARD_VECTOR_SIZE),
+                                              duckdb::SelectionVector(STANDARD_VECTOR_SIZE)};
+  std::array<uint8_t, STANDARD_VECTOR_SIZE> passes;
   duckdb::SelectionVector hidden{STANDARD_VECTOR_SIZE};  // rows where a condition is false
   duckdb::SelectionVector post_sel{STANDARD_VECTOR_SIZE};
   // Per condition, per chunk row: 1 where the condition holds; hidden_count
@@ -477,13 +488,20 @@ void PrepareRestricted(ClientContext& context, const SecureScanBindData& bind, T
     });
     if (!implied) conjuncts.insert(conjuncts.begin(), &row);
   }
-  if (conjuncts.size() == 1) {
-    state.predicate = binder.Bind(*conjuncts[0]);
-  } else if (!conjuncts.empty()) {
-    auto all = duckdb::make_uniq<duckdb::BoundConjunctionExpression>(duckdb::ExpressionType::CONJUNCTION_AND);
-    for (const auto* c : conjuncts) all->children.push_back(binder.Bind(*c));
-    state.predicate = std::move(all);
-  }
+  std::function<void(const access::FilterExpr&)> add = [&](const access::FilterExpr& c) {
+    if (c.kind == access::FilterExpr::Kind::kAnd) {
+      for (const auto& child : c.children) add(child);
+      return;
+    }
+    duckdb::vector<duckdb::unique_ptr<duckdb::Expression>> alternatives;
+    if (c.kind == access::FilterExpr::Kind::kOr) {
+      for (const auto& child : c.children) alternatives.push_back(binder.Bind(child));
+    } else {
+      alternatives.push_back(binder.Bind(c));
+    }
+    state.predicate.push_back(std::move(alternatives));
+  };
+  for (const auto* c : conjuncts) add(*c);
   // Required conditions hold on every kept row: nothing to mask. The others
   // are numbered anew.
   std::vector<duckdb::idx_t> renumbered(distinct.size(), kNotMasked);
@@ -549,7 +567,10 @@ duckdb::unique_ptr<LocalTableFunctionState> InitLocal(duckdb::ExecutionContext& 
   if (global.restricted) {
     auto& client = context.client;
     result->chunk.Initialize(client, global.chunk_types);
-    if (global.predicate) result->predicate = duckdb::make_uniq<duckdb::ExpressionExecutor>(client, *global.predicate);
+    for (const auto& alternatives : global.predicate) {
+      auto& executors = result->predicate.emplace_back();
+      for (const auto& e : alternatives) executors.push_back(duckdb::make_uniq<duckdb::ExpressionExecutor>(client, *e));
+    }
     for (const auto& condition : global.conditions) {
       result->conditions.push_back(duckdb::make_uniq<duckdb::ExpressionExecutor>(client, *condition));
     }
@@ -563,6 +584,45 @@ duckdb::unique_ptr<LocalTableFunctionState> InitLocal(duckdb::ExecutionContext& 
     }
   }
   return result;
+}
+
+// Selects the rows of the chunk (`count` of them) that pass the predicate:
+// each conjunct looks only at the rows the previous ones kept, each
+// alternative of a disjunction only at the rows the previous ones rejected.
+// The kept rows are collected in chunk order from a flag per row (DuckDB's
+// OR sorts its result instead). Returns their count; `rows` is left null
+// when every row passes, else points at their selection.
+duckdb::idx_t SelectRows(SecureScanLocalState& local, duckdb::idx_t count, duckdb::SelectionVector*& rows) {
+  rows = nullptr;
+  duckdb::idx_t kept = count;
+  for (auto& alternatives : local.predicate) {
+    duckdb::SelectionVector* out = rows == &local.sel ? &local.other_sel : &local.sel;
+    if (alternatives.size() == 1) {
+      kept = alternatives[0]->SelectExpression(local.chunk, *out, rows, kept);
+    } else {
+      std::fill_n(local.passes.begin(), count, uint8_t{0});
+      duckdb::SelectionVector* remaining = rows;
+      duckdb::idx_t remaining_count = kept;
+      for (duckdb::idx_t a = 0; a < alternatives.size() && remaining_count > 0; a++) {
+        duckdb::SelectionVector* rejected = &local.left[a % 2];
+        duckdb::idx_t passed =
+            alternatives[a]->SelectExpression(local.chunk, &local.passed, rejected, remaining, remaining_count);
+        for (duckdb::idx_t j = 0; j < passed; j++) local.passes[local.passed.get_index(j)] = 1;
+        remaining = rejected;
+        remaining_count -= passed;
+      }
+      duckdb::idx_t passing = 0;
+      for (duckdb::idx_t j = 0; j < kept; j++) {
+        auto row = rows ? rows->get_index(j) : j;
+        out->set_index(passing, row);
+        passing += local.passes[row];
+      }
+      kept = passing;
+    }
+    rows = out;
+    if (kept == 0) break;
+  }
+  return kept;
 }
 
 // Evaluates each distinct condition on the `kept` rows the predicate kept
@@ -628,13 +688,11 @@ void Scan(ClientContext& context, duckdb::TableFunctionInput& data, duckdb::Data
     bind.inner.function(context, inner, local.chunk);
     duckdb::idx_t count = local.chunk.size();
     if (count == 0) return;
-    duckdb::idx_t kept = count;
-    if (local.predicate) {
-      // Hidden rows go here, before anything else looks at them.
-      kept = local.predicate->SelectExpression(local.chunk, local.sel);
-      if (kept == 0) continue;
-    }
-    duckdb::SelectionVector* rows = kept < count ? &local.sel : nullptr;
+    // Hidden rows go here, before anything else looks at them.
+    duckdb::SelectionVector* rows = nullptr;
+    duckdb::idx_t kept = SelectRows(local, count, rows);
+    if (kept == 0) continue;
+    if (kept == count) rows = nullptr;
     if (!local.case_masks.empty()) {
       if (rows) local.chunk.Slice(*rows, kept);
       for (duckdb::idx_t i = 0; i < output.ColumnCount(); i++) {

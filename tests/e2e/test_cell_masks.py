@@ -217,3 +217,44 @@ def test_masked_nested_columns(tmp_path, weir_bin):
         "cells", "SELECT id, pos, tags FROM geo.places WHERE id BETWEEN 2 AND 5 ORDER BY id")
     assert state is None, err
     assert [r["pos"] is None for r in rows] == [False, True, False, True]
+
+
+THREE_A = "ss_store_sk = 1 AND ss_quantity < 50"
+THREE_B = "ss_store_sk IN (2, 4) OR ss_customer_sk < 100"
+THREE_VISIBLE = f"({THREE_A}) OR ({THREE_B})"
+THREE_HAND = (f"(SELECT ss_item_sk, ss_quantity, CASE WHEN {THREE_VISIBLE} THEN ss_store_sk END AS ss_store_sk, "
+              f"CASE WHEN {THREE_VISIBLE} THEN ss_net_paid END AS ss_net_paid FROM tpc.store_sales "
+              f"WHERE {THREE_VISIBLE} OR ({SALES_NARROW}))")
+
+
+@pytest.fixture(scope="module")
+def three(lake):
+    """Role `three`: two filters granting ss_store_sk and ss_net_paid (one
+    row filter an AND, the other an OR) and the narrow one."""
+    lake.admin("role", "create", "three")
+    wide = "ss_item_sk,ss_quantity,ss_store_sk,ss_net_paid"
+    for name, rows, columns in [("t_a", THREE_A, wide), ("t_b", THREE_B, wide),
+                                ("t_n", SALES_NARROW, "ss_item_sk,ss_quantity")]:
+        lake.admin("filter", "create", name, "--table", "tpc.store_sales", "--row-filter", rows, "--columns", columns)
+        lake.admin("grant", "--role", "three", "--table", "tpc.store_sales", "--filter", name)
+    return lake
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT count(*) AS n, count(ss_net_paid) AS p FROM {t}",
+        "SELECT count(*) AS n, sum(ss_net_paid) AS s FROM {t} WHERE ss_net_paid > 20",
+        "SELECT ss_store_sk, count(*) AS n FROM {t} WHERE ss_store_sk < 4 GROUP BY ALL ORDER BY ALL",
+        "SELECT count(*) AS n FROM {t} WHERE ss_net_paid IS NULL",
+    ],
+)
+def test_three_filters_with_nested_conditions(three, query):
+    """The cell condition (an OR of two row filters) is none of the row
+    predicate's alternatives, so a filter on a masked column adds it to the
+    predicate beside the row predicate."""
+    governed, state, err = three.sql("three", query.format(t="tpc.store_sales"))
+    assert state is None, err
+    expected, state, err = three.sql("everything", query.format(t=THREE_HAND))
+    assert state is None, err
+    assert governed == expected and governed

@@ -62,7 +62,7 @@ struct SecureScanBindData : public duckdb::TableFunctionData {
   bool Equals(const FunctionData& other) const override { return this == &other; }
 };
 
-// How an output column of a restricted scan is produced.
+// The mask_condition of an output column no condition masks.
 constexpr duckdb::idx_t kNotMasked = duckdb::DConstants::INVALID_INDEX;
 
 struct SecureScanGlobalState : public GlobalTableFunctionState {
@@ -110,8 +110,10 @@ struct SecureScanLocalState : public LocalTableFunctionState {
   std::array<duckdb::SelectionVector, 2> left{duckdb::SelectionVector(STANDARD_VECTOR_SIZE),
                                               duckdb::SelectionVector(STANDARD_VECTOR_SIZE)};
   std::array<uint8_t, STANDARD_VECTOR_SIZE> passes;
-  duckdb::SelectionVector hidden{STANDARD_VECTOR_SIZE};  // rows where a condition is false
+  // Scratch for a condition (the rows where it holds, where it does not),
+  // then for the post filter.
   duckdb::SelectionVector post_sel{STANDARD_VECTOR_SIZE};
+  duckdb::SelectionVector hidden{STANDARD_VECTOR_SIZE};
   // Per condition, per chunk row: 1 where the condition holds; hidden_count
   // is how many kept rows it hides.
   duckdb::vector<std::array<uint8_t, STANDARD_VECTOR_SIZE>> visible;
@@ -663,12 +665,8 @@ void Materialize(const SecureScanGlobalState& global, SecureScanLocalState& loca
   duckdb::VectorOperations::Copy(source, target, selection, kept, 0, 0);
   auto& validity = duckdb::FlatVector::Validity(target);
   const auto& visible = local.visible[k];
-  if (!rows) {
-    for (duckdb::idx_t j = 0; j < local.hidden_count[k]; j++) validity.SetInvalid(local.hidden.get_index(j));
-    return;
-  }
   for (duckdb::idx_t j = 0; j < kept; j++) {
-    if (!visible[rows->get_index(j)]) validity.SetInvalid(j);
+    if (!visible[rows ? rows->get_index(j) : j]) validity.SetInvalid(j);
   }
 }
 

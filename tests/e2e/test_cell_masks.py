@@ -258,3 +258,24 @@ def test_three_filters_with_nested_conditions(three, query):
     expected, state, err = three.sql("everything", query.format(t=THREE_HAND))
     assert state is None, err
     assert governed == expected and governed
+
+
+def test_distinct_conditions_on_chunks_whose_rows_all_pass(lake):
+    """Three filters admitting every row between them, each granting its own
+    column: each column is masked by its own condition."""
+    lake.admin("role", "create", "each")
+    for name, rows, column in [("e_all", "ss_quantity >= 0 OR ss_quantity IS NULL", "ss_net_paid"),
+                               ("e_store", "ss_store_sk = 1", "ss_store_sk"),
+                               ("e_big", "ss_quantity > 50", "ss_customer_sk")]:
+        lake.admin("filter", "create", name, "--table", "tpc.store_sales", "--row-filter", rows,
+                   "--columns", f"ss_item_sk,{column}")
+        lake.admin("grant", "--role", "each", "--table", "tpc.store_sales", "--filter", name)
+    query = ("SELECT count(*) AS n, count(ss_net_paid) AS p, count(ss_store_sk) AS s, count(ss_customer_sk) AS c, "
+             "sum(ss_store_sk) AS ss, sum(ss_customer_sk) AS cs FROM {t}")
+    hand = ("(SELECT ss_item_sk, ss_net_paid, CASE WHEN ss_store_sk = 1 THEN ss_store_sk END AS ss_store_sk, "
+            "CASE WHEN ss_quantity > 50 THEN ss_customer_sk END AS ss_customer_sk FROM tpc.store_sales)")
+    governed, state, err = lake.sql("each", query.format(t="tpc.store_sales"))
+    assert state is None, err
+    expected, _, _ = lake.sql("everything", query.format(t=hand))
+    assert governed == expected
+    assert 0 < governed[0]["s"] < governed[0]["c"] < governed[0]["n"]

@@ -376,6 +376,28 @@ bool RejectsNull(const duckdb::TableFilter& filter) {
   }
 }
 
+// A conjunct of the predicate comparing a column with a constant of its own
+// type also goes to the reader, which can then skip row groups by their
+// statistics and decode the other columns only for the rows that pass. Such
+// a filter is Weir's, not the user's, and the reader reads the column anyway.
+// The predicate still applies it: the scan does not rely on the reader.
+void PushToReader(const duckdb::Expression& conjunct, const SecureScanBindData& bind, SecureScanGlobalState& state) {
+  if (!bind.inner.filter_pushdown || conjunct.GetExpressionClass() != duckdb::ExpressionClass::BOUND_COMPARISON) {
+    return;
+  }
+  const auto& comparison = conjunct.Cast<duckdb::BoundComparisonExpression>();
+  if (comparison.left->GetExpressionClass() != duckdb::ExpressionClass::BOUND_REF ||
+      comparison.right->GetExpressionClass() != duckdb::ExpressionClass::BOUND_CONSTANT) {
+    return;  // compared as DOUBLE: not in the column's own type
+  }
+  const auto& column = comparison.left->Cast<duckdb::BoundReferenceExpression>();
+  const auto& constant = comparison.right->Cast<duckdb::BoundConstantExpression>().value;
+  if (constant.IsNull() || constant.type() != column.return_type) return;
+  if (!state.inner_filters) state.inner_filters = duckdb::make_uniq<duckdb::TableFilterSet>();
+  state.inner_filters->PushFilter(ColumnIndex(column.index),
+                                  duckdb::make_uniq<duckdb::ConstantFilter>(comparison.GetExpressionType(), constant));
+}
+
 // Prepares a restricted scan: the extra columns the conditions read, the
 // bound predicate and masks, and the split of pushed filters. Also used for
 // readers that cannot take pushed filters, which then run here.
@@ -500,6 +522,7 @@ void PrepareRestricted(ClientContext& context, const SecureScanBindData& bind, T
       for (const auto& child : c.children) alternatives.push_back(binder.Bind(child));
     } else {
       alternatives.push_back(binder.Bind(c));
+      PushToReader(*alternatives[0], bind, state);
     }
     state.predicate.push_back(std::move(alternatives));
   };

@@ -279,3 +279,34 @@ def test_distinct_conditions_on_chunks_whose_rows_all_pass(lake):
     expected, _, _ = lake.sql("everything", query.format(t=hand))
     assert governed == expected
     assert 0 < governed[0]["s"] < governed[0]["c"] < governed[0]["n"]
+
+
+def test_row_filter_conjuncts_skip_row_groups(tmp_path, weir_bin):
+    """A conjunct of the row predicate comparing a column with a constant
+    also goes to the Parquet reader, which skips the row groups its
+    statistics exclude; the rows and cells are the same."""
+    duckdb = pytest.importorskip("duckdb")
+    weir = Weir(tmp_path / "d")
+    weir.admin("init")
+    folder = weir.data_dir / "lake" / "s" / "sorted"
+    folder.mkdir(parents=True)
+    duckdb.sql(
+        "COPY (SELECT i AS id, ['north', 'south', 'east'][1 + i % 3] AS region, i % 7 AS v FROM range(20000) t(i)) "
+        f"TO '{folder / 'p.parquet'}' (FORMAT parquet, ROW_GROUP_SIZE 1000)"
+    )
+    weir.admin("table", "register", "s.sorted", "--location", "s/sorted", "--create-database")
+    weir.admin("filter", "create", "late", "--table", "s.sorted", "--row-filter",
+               "id >= 15500 AND region <> 'east'")
+    weir.admin("filter", "create", "v", "--table", "s.sorted", "--row-filter", "id < 1200", "--columns", "id,v")
+    weir.admin("role", "create", "r")
+    weir.admin("grant", "--role", "r", "--table", "s.sorted", "--filter", "late")
+    weir.admin("grant", "--role", "r", "--table", "s.sorted", "--filter", "v")
+    rows, state, err = weir.sql("r", "SELECT count(*) AS n, count(region) AS r, sum(v) AS s, min(id) AS lo "
+                                     "FROM s.sorted")
+    assert state is None, err
+    late = [i for i in range(15500, 20000) if i % 3 != 2]
+    assert rows == [{"n": len(late) + 1200, "r": len(late), "s": sum(i % 7 for i in late + list(range(1200))),
+                     "lo": 0}]
+    rows, state, err = weir.sql("r", "SELECT count(*) AS n FROM s.sorted WHERE region = 'north'")
+    assert state is None, err
+    assert rows == [{"n": len([i for i in late if i % 3 == 0])}]

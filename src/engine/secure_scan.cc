@@ -1,6 +1,7 @@
 #include "engine/secure_scan.h"
 
 #include <algorithm>
+#include <array>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -12,11 +13,14 @@
 #include "duckdb/catalog/catalog.hpp"
 #include "duckdb/catalog/catalog_entry/scalar_function_catalog_entry.hpp"
 #include "duckdb/catalog/catalog_entry/table_function_catalog_entry.hpp"
+#include "duckdb/common/vector_operations/vector_operations.hpp"
 #include "duckdb/execution/expression_executor.hpp"
 #include "duckdb/function/table_function.hpp"
 #include "duckdb/main/client_context.hpp"
 #include "duckdb/main/extension/extension_loader.hpp"
 #include "duckdb/planner/expression/list.hpp"
+#include "duckdb/planner/filter/conjunction_filter.hpp"
+#include "duckdb/planner/filter/constant_filter.hpp"
 #include "duckdb/planner/table_filter.hpp"
 #include "engine/parse_gate.h"
 #include "engine/session_state.h"
@@ -58,6 +62,9 @@ struct SecureScanBindData : public duckdb::TableFunctionData {
   bool Equals(const FunctionData& other) const override { return this == &other; }
 };
 
+// The mask_condition of an output column no condition masks.
+constexpr duckdb::idx_t kNotMasked = duckdb::DConstants::INVALID_INDEX;
+
 struct SecureScanGlobalState : public GlobalTableFunctionState {
   duckdb::unique_ptr<GlobalTableFunctionState> inner;
   duckdb::vector<ColumnIndex> inner_columns;
@@ -65,10 +72,24 @@ struct SecureScanGlobalState : public GlobalTableFunctionState {
   // positions as the output), then the extra columns the conditions read.
   bool restricted = false;
   duckdb::vector<LogicalType> chunk_types;
-  duckdb::unique_ptr<duckdb::TableFilterSet> inner_filters;      // filters safe to run in the reader
-  duckdb::unique_ptr<duckdb::Expression> predicate;              // over the inner chunk
-  duckdb::vector<duckdb::unique_ptr<duckdb::Expression>> masks;  // per output column; null = pass through
-  duckdb::unique_ptr<duckdb::Expression> post_filter;            // over the output chunk
+  duckdb::unique_ptr<duckdb::TableFilterSet> inner_filters;  // filters safe to run in the reader
+  // Over the inner chunk: a conjunction of disjunctions (the row predicate
+  // and the required conditions, their top-level ANDs flattened), each
+  // alternative one expression.
+  duckdb::vector<duckdb::vector<duckdb::unique_ptr<duckdb::Expression>>> predicate;
+  // The distinct cell conditions of the requested columns, over the inner
+  // chunk; each is evaluated once per chunk however many columns it masks.
+  // A condition identical to the row predicate is not among them: it holds on
+  // every row the predicate keeps.
+  duckdb::vector<duckdb::unique_ptr<duckdb::Expression>> conditions;
+  // Per output column: the index in `conditions` of the condition masking it,
+  // or kNotMasked.
+  duckdb::vector<duckdb::idx_t> mask_condition;
+  // Set when a masked column has a nested type: masking by validity would
+  // leave the hidden values in the child vectors, so such scans mask with
+  // CASE expressions (per output column; null = pass through).
+  duckdb::vector<duckdb::unique_ptr<duckdb::Expression>> case_masks;
+  duckdb::unique_ptr<duckdb::Expression> post_filter;  // over the output chunk
 
   duckdb::idx_t MaxThreads() const override { return inner ? inner->MaxThreads() : 1; }
 };
@@ -76,10 +97,27 @@ struct SecureScanGlobalState : public GlobalTableFunctionState {
 struct SecureScanLocalState : public LocalTableFunctionState {
   duckdb::unique_ptr<LocalTableFunctionState> inner;
   duckdb::DataChunk chunk;
-  duckdb::unique_ptr<duckdb::ExpressionExecutor> predicate;
-  duckdb::vector<duckdb::unique_ptr<duckdb::ExpressionExecutor>> masks;
+  duckdb::vector<duckdb::vector<duckdb::unique_ptr<duckdb::ExpressionExecutor>>> predicate;
+  duckdb::vector<duckdb::unique_ptr<duckdb::ExpressionExecutor>> conditions;
+  duckdb::vector<duckdb::unique_ptr<duckdb::ExpressionExecutor>> case_masks;
   duckdb::unique_ptr<duckdb::ExpressionExecutor> post_filter;
+  // Rows the predicate keeps end up in one of these two.
   duckdb::SelectionVector sel{STANDARD_VECTOR_SIZE};
+  duckdb::SelectionVector other_sel{STANDARD_VECTOR_SIZE};
+  // Scratch for the alternatives of a disjunction: the rows each passes, the
+  // rows left for the next, and per chunk row whether one passed.
+  duckdb::SelectionVector passed{STANDARD_VECTOR_SIZE};
+  std::array<duckdb::SelectionVector, 2> left{duckdb::SelectionVector(STANDARD_VECTOR_SIZE),
+                                              duckdb::SelectionVector(STANDARD_VECTOR_SIZE)};
+  std::array<uint8_t, STANDARD_VECTOR_SIZE> passes;
+  // Scratch for a condition (the rows where it holds, where it does not),
+  // then for the post filter.
+  duckdb::SelectionVector post_sel{STANDARD_VECTOR_SIZE};
+  duckdb::SelectionVector hidden{STANDARD_VECTOR_SIZE};
+  // Per condition, per chunk row: 1 where the condition holds; hidden_count
+  // is how many kept rows it hides.
+  duckdb::vector<std::array<uint8_t, STANDARD_VECTOR_SIZE>> visible;
+  duckdb::vector<duckdb::idx_t> hidden_count;
 };
 
 bool IsIntegral(const LogicalType& type) {
@@ -305,6 +343,61 @@ duckdb::vector<ColumnIndex> InnerColumns(const SecureScanBindData& bind, const d
   return inner;
 }
 
+// Whether `filter` rejects NULL (a NULL never passes it).
+bool RejectsNull(const duckdb::TableFilter& filter) {
+  using duckdb::TableFilterType;
+  switch (filter.filter_type) {
+    case TableFilterType::CONSTANT_COMPARISON:
+      switch (filter.Cast<duckdb::ConstantFilter>().comparison_type) {
+        case duckdb::ExpressionType::COMPARE_EQUAL:
+        case duckdb::ExpressionType::COMPARE_NOTEQUAL:
+        case duckdb::ExpressionType::COMPARE_LESSTHAN:
+        case duckdb::ExpressionType::COMPARE_GREATERTHAN:
+        case duckdb::ExpressionType::COMPARE_LESSTHANOREQUALTO:
+        case duckdb::ExpressionType::COMPARE_GREATERTHANOREQUALTO:
+          return true;
+        default:
+          return false;
+      }
+    case TableFilterType::IS_NOT_NULL:
+    case TableFilterType::IN_FILTER:
+      return true;
+    case TableFilterType::CONJUNCTION_AND: {
+      const auto& children = filter.Cast<duckdb::ConjunctionAndFilter>().child_filters;
+      return std::any_of(children.begin(), children.end(), [](const auto& c) { return RejectsNull(*c); });
+    }
+    case TableFilterType::CONJUNCTION_OR: {
+      const auto& children = filter.Cast<duckdb::ConjunctionOrFilter>().child_filters;
+      return !children.empty() &&
+             std::all_of(children.begin(), children.end(), [](const auto& c) { return RejectsNull(*c); });
+    }
+    default:
+      return false;
+  }
+}
+
+// A conjunct of the predicate comparing a column with a constant of its own
+// type also goes to the reader, which can then skip row groups by their
+// statistics and decode the other columns only for the rows that pass. Such
+// a filter is Weir's, not the user's, and the reader reads the column anyway.
+// The predicate still applies it: the scan does not rely on the reader.
+void PushToReader(const duckdb::Expression& conjunct, const SecureScanBindData& bind, SecureScanGlobalState& state) {
+  if (!bind.inner.filter_pushdown || conjunct.GetExpressionClass() != duckdb::ExpressionClass::BOUND_COMPARISON) {
+    return;
+  }
+  const auto& comparison = conjunct.Cast<duckdb::BoundComparisonExpression>();
+  if (comparison.left->GetExpressionClass() != duckdb::ExpressionClass::BOUND_REF ||
+      comparison.right->GetExpressionClass() != duckdb::ExpressionClass::BOUND_CONSTANT) {
+    return;  // compared as DOUBLE: not in the column's own type
+  }
+  const auto& column = comparison.left->Cast<duckdb::BoundReferenceExpression>();
+  const auto& constant = comparison.right->Cast<duckdb::BoundConstantExpression>().value;
+  if (constant.IsNull() || constant.type() != column.return_type) return;
+  if (!state.inner_filters) state.inner_filters = duckdb::make_uniq<duckdb::TableFilterSet>();
+  state.inner_filters->PushFilter(ColumnIndex(column.index),
+                                  duckdb::make_uniq<duckdb::ConstantFilter>(comparison.GetExpressionType(), constant));
+}
+
 // Prepares a restricted scan: the extra columns the conditions read, the
 // bound predicate and masks, and the split of pushed filters. Also used for
 // readers that cannot take pushed filters, which then run here.
@@ -348,25 +441,30 @@ void PrepareRestricted(ClientContext& context, const SecureScanBindData& bind, T
   FilterBinder binder(
       context, [&](const std::string& name) { return position.at(name); },
       [&](const std::string& name) { return state.chunk_types[position.at(name)]; });
-  if (spec.row_predicate) state.predicate = binder.Bind(*spec.row_predicate);
-
-  // Masks: CASE WHEN condition THEN column END for conditioned columns.
+  // Masks: each distinct condition once; columns sharing it share its result.
+  std::vector<const access::FilterExpr*> distinct;
   std::vector<bool> masked(input.column_indexes.size(), false);
+  bool nested = false;
   for (duckdb::idx_t i = 0; i < input.column_indexes.size(); i++) {
     const auto& c = input.column_indexes[i];
-    duckdb::unique_ptr<duckdb::Expression> mask;
+    duckdb::idx_t index = kNotMasked;
     if (!c.IsVirtualColumn() && !spec.cell_conditions.empty()) {
       const auto& condition = spec.cell_conditions[c.GetPrimaryIndex()];
       if (condition) {
-        auto type = state.chunk_types[i];
-        mask = duckdb::make_uniq<duckdb::BoundCaseExpression>(
-            binder.Bind(*condition), duckdb::make_uniq<duckdb::BoundReferenceExpression>(type, i),
-            duckdb::make_uniq<duckdb::BoundConstantExpression>(duckdb::Value(type)));
         masked[i] = true;
+        if (state.chunk_types[i].IsNested()) nested = true;
+        // Where the row predicate is the very same condition, every row it
+        // keeps shows the cell.
+        if (!(spec.row_predicate && *spec.row_predicate == *condition)) {
+          auto same = std::find_if(distinct.begin(), distinct.end(), [&](auto* d) { return *d == *condition; });
+          index = static_cast<duckdb::idx_t>(same - distinct.begin());
+          if (same == distinct.end()) distinct.push_back(&*condition);
+        }
       }
     }
-    state.masks.push_back(std::move(mask));
+    state.mask_condition.push_back(index);
   }
+  std::vector<bool> required(distinct.size(), false);
 
   // Pushed filters: on unmasked columns the reader may apply them (they are
   // comparisons with constants and cannot fail); on masked columns they must
@@ -382,12 +480,79 @@ void PrepareRestricted(ClientContext& context, const SecureScanBindData& bind, T
       } else {
         state.inner_filters->filters[pos] = filter->Copy();
       }
+      // A filter rejecting NULL drops every row where the column is masked,
+      // so only rows showing the cell can pass: its condition joins the
+      // predicate. The filter then only ever sees the values the role may
+      // see, and the rows it would reject for a masked NULL are gone before
+      // it runs. (Conditions are Weir's own comparisons: they cannot fail.)
+      if (pos < masked.size() && masked[pos] && RejectsNull(*filter)) {
+        if (state.mask_condition[pos] != kNotMasked) required[state.mask_condition[pos]] = true;
+      }
     }
     if (post->children.size() == 1) {
       state.post_filter = std::move(post->children[0]);
     } else if (!post->children.empty()) {
       state.post_filter = std::move(post);
     }
+  }
+
+  // The predicate: the row predicate and the required conditions. A required
+  // condition that is one of the row predicate's alternatives (or the whole
+  // of it) implies it, which is then left out.
+  std::vector<const access::FilterExpr*> conjuncts;
+  for (duckdb::idx_t k = 0; k < distinct.size(); k++) {
+    if (required[k]) conjuncts.push_back(distinct[k]);
+  }
+  if (spec.row_predicate) {
+    const auto& row = *spec.row_predicate;
+    bool implied = std::any_of(conjuncts.begin(), conjuncts.end(), [&](const access::FilterExpr* c) {
+      return *c == row || (row.kind == access::FilterExpr::Kind::kOr &&
+                           std::any_of(row.children.begin(), row.children.end(),
+                                       [&](const access::FilterExpr& alternative) { return alternative == *c; }));
+    });
+    if (!implied) conjuncts.insert(conjuncts.begin(), &row);
+  }
+  std::function<void(const access::FilterExpr&)> add = [&](const access::FilterExpr& c) {
+    if (c.kind == access::FilterExpr::Kind::kAnd) {
+      for (const auto& child : c.children) add(child);
+      return;
+    }
+    duckdb::vector<duckdb::unique_ptr<duckdb::Expression>> alternatives;
+    if (c.kind == access::FilterExpr::Kind::kOr) {
+      for (const auto& child : c.children) alternatives.push_back(binder.Bind(child));
+    } else {
+      alternatives.push_back(binder.Bind(c));
+      PushToReader(*alternatives[0], bind, state);
+    }
+    state.predicate.push_back(std::move(alternatives));
+  };
+  for (const auto* c : conjuncts) add(*c);
+  // Required conditions hold on every kept row: nothing to mask. The others
+  // are numbered anew.
+  std::vector<duckdb::idx_t> renumbered(distinct.size(), kNotMasked);
+  std::vector<const access::FilterExpr*> evaluated;
+  for (duckdb::idx_t k = 0; k < distinct.size(); k++) {
+    if (required[k]) continue;
+    renumbered[k] = evaluated.size();
+    evaluated.push_back(distinct[k]);
+  }
+  for (auto& k : state.mask_condition) {
+    if (k != kNotMasked) k = renumbered[k];
+  }
+  if (nested) {
+    for (duckdb::idx_t i = 0; i < state.mask_condition.size(); i++) {
+      duckdb::unique_ptr<duckdb::Expression> mask;
+      if (state.mask_condition[i] != kNotMasked) {
+        auto type = state.chunk_types[i];
+        mask = duckdb::make_uniq<duckdb::BoundCaseExpression>(
+            binder.Bind(*evaluated[state.mask_condition[i]]),
+            duckdb::make_uniq<duckdb::BoundReferenceExpression>(type, i),
+            duckdb::make_uniq<duckdb::BoundConstantExpression>(duckdb::Value(type)));
+      }
+      state.case_masks.push_back(std::move(mask));
+    }
+  } else {
+    for (const auto* condition : evaluated) state.conditions.push_back(binder.Bind(*condition));
   }
 }
 
@@ -427,15 +592,105 @@ duckdb::unique_ptr<LocalTableFunctionState> InitLocal(duckdb::ExecutionContext& 
   if (global.restricted) {
     auto& client = context.client;
     result->chunk.Initialize(client, global.chunk_types);
-    if (global.predicate) result->predicate = duckdb::make_uniq<duckdb::ExpressionExecutor>(client, *global.predicate);
-    for (const auto& mask : global.masks) {
-      result->masks.push_back(mask ? duckdb::make_uniq<duckdb::ExpressionExecutor>(client, *mask) : nullptr);
+    for (const auto& alternatives : global.predicate) {
+      auto& executors = result->predicate.emplace_back();
+      for (const auto& e : alternatives) executors.push_back(duckdb::make_uniq<duckdb::ExpressionExecutor>(client, *e));
+    }
+    for (const auto& condition : global.conditions) {
+      result->conditions.push_back(duckdb::make_uniq<duckdb::ExpressionExecutor>(client, *condition));
+    }
+    result->visible.resize(global.conditions.size());
+    result->hidden_count.resize(global.conditions.size());
+    for (const auto& mask : global.case_masks) {
+      result->case_masks.push_back(mask ? duckdb::make_uniq<duckdb::ExpressionExecutor>(client, *mask) : nullptr);
     }
     if (global.post_filter) {
       result->post_filter = duckdb::make_uniq<duckdb::ExpressionExecutor>(client, *global.post_filter);
     }
   }
   return result;
+}
+
+// Selects the rows of the chunk (`count` of them) that pass the predicate:
+// each conjunct looks only at the rows the previous ones kept, each
+// alternative of a disjunction only at the rows the previous ones rejected.
+// The kept rows are collected in chunk order from a flag per row (DuckDB's
+// OR sorts its result instead). Returns their count; `rows` is left null
+// when every row passes, else points at their selection.
+duckdb::idx_t SelectRows(SecureScanLocalState& local, duckdb::idx_t count, duckdb::SelectionVector*& rows) {
+  rows = nullptr;
+  duckdb::idx_t kept = count;
+  for (auto& alternatives : local.predicate) {
+    duckdb::SelectionVector* out = rows == &local.sel ? &local.other_sel : &local.sel;
+    if (alternatives.size() == 1) {
+      kept = alternatives[0]->SelectExpression(local.chunk, *out, rows, kept);
+    } else {
+      std::fill_n(local.passes.begin(), count, uint8_t{0});
+      duckdb::SelectionVector* remaining = rows;
+      duckdb::idx_t remaining_count = kept;
+      for (duckdb::idx_t a = 0; a < alternatives.size() && remaining_count > 0; a++) {
+        duckdb::SelectionVector* rejected = &local.left[a % 2];
+        duckdb::idx_t passed =
+            alternatives[a]->SelectExpression(local.chunk, &local.passed, rejected, remaining, remaining_count);
+        for (duckdb::idx_t j = 0; j < passed; j++) local.passes[local.passed.get_index(j)] = 1;
+        remaining = rejected;
+        remaining_count -= passed;
+      }
+      duckdb::idx_t passing = 0;
+      for (duckdb::idx_t j = 0; j < kept; j++) {
+        auto row = rows ? rows->get_index(j) : j;
+        out->set_index(passing, row);
+        passing += local.passes[row];
+      }
+      kept = passing;
+    }
+    rows = out;
+    if (kept == 0) break;
+  }
+  return kept;
+}
+
+// Evaluates each distinct condition on the `kept` rows the predicate kept
+// (`rows`; nullptr = all of them), recording per chunk row whether it holds.
+void EvaluateConditions(SecureScanLocalState& local, duckdb::SelectionVector* rows, duckdb::idx_t kept) {
+  for (duckdb::idx_t k = 0; k < local.conditions.size(); k++) {
+    duckdb::idx_t shown =
+        local.conditions[k]->SelectExpression(local.chunk, &local.post_sel, &local.hidden, rows, kept);
+    auto& visible = local.visible[k];
+    std::fill_n(visible.begin(), local.chunk.size(), uint8_t{1});
+    for (duckdb::idx_t j = 0; j < kept - shown; j++) visible[local.hidden.get_index(j)] = 0;
+    local.hidden_count[k] = kept - shown;
+  }
+}
+
+// Output column `i` from the chunk's column `i`: the kept rows, as NULL where
+// the column's condition does not hold.
+void Materialize(const SecureScanGlobalState& global, SecureScanLocalState& local, const duckdb::SelectionVector* rows,
+                 duckdb::idx_t kept, duckdb::idx_t i, duckdb::Vector& target) {
+  auto& source = local.chunk.data[i];
+  duckdb::idx_t k = global.mask_condition[i];
+  if (k == kNotMasked || local.hidden_count[k] == 0) {
+    if (rows) {
+      target.Slice(source, *rows, kept);
+    } else {
+      target.Reference(source);
+    }
+    return;
+  }
+  if (local.hidden_count[k] == kept) {
+    target.SetVectorType(duckdb::VectorType::CONSTANT_VECTOR);
+    duckdb::ConstantVector::SetNull(target, true);
+    return;
+  }
+  // A copy of the kept values (dictionary and constant vectors come out
+  // flat), whose hidden cells are then marked NULL.
+  const auto& selection = rows ? *rows : *duckdb::FlatVector::IncrementalSelectionVector();
+  duckdb::VectorOperations::Copy(source, target, selection, kept, 0, 0);
+  auto& validity = duckdb::FlatVector::Validity(target);
+  const auto& visible = local.visible[k];
+  for (duckdb::idx_t j = 0; j < kept; j++) {
+    if (!visible[rows ? rows->get_index(j) : j]) validity.SetInvalid(j);
+  }
 }
 
 void Scan(ClientContext& context, duckdb::TableFunctionInput& data, duckdb::DataChunk& output) {
@@ -454,25 +709,32 @@ void Scan(ClientContext& context, duckdb::TableFunctionInput& data, duckdb::Data
     bind.inner.function(context, inner, local.chunk);
     duckdb::idx_t count = local.chunk.size();
     if (count == 0) return;
-    if (local.predicate) {
-      // Hidden rows go here, before anything else looks at them.
-      duckdb::idx_t kept = local.predicate->SelectExpression(local.chunk, local.sel);
-      if (kept == 0) continue;
-      if (kept < count) local.chunk.Slice(local.sel, kept);
-      count = kept;
-    }
-    for (duckdb::idx_t i = 0; i < output.ColumnCount(); i++) {
-      if (local.masks[i]) {
-        local.masks[i]->ExecuteExpression(local.chunk, output.data[i]);
-      } else {
-        output.data[i].Reference(local.chunk.data[i]);
+    // Hidden rows go here, before anything else looks at them.
+    duckdb::SelectionVector* rows = nullptr;
+    duckdb::idx_t kept = SelectRows(local, count, rows);
+    if (kept == 0) continue;
+    if (kept == count) rows = nullptr;
+    if (!local.case_masks.empty()) {
+      if (rows) local.chunk.Slice(*rows, kept);
+      for (duckdb::idx_t i = 0; i < output.ColumnCount(); i++) {
+        if (local.case_masks[i]) {
+          local.case_masks[i]->ExecuteExpression(local.chunk, output.data[i]);
+        } else {
+          output.data[i].Reference(local.chunk.data[i]);
+        }
+      }
+    } else {
+      // Conditions only on the kept rows: the hidden ones are gone.
+      EvaluateConditions(local, rows, kept);
+      for (duckdb::idx_t i = 0; i < output.ColumnCount(); i++) {
+        Materialize(global, local, rows, kept, i, output.data[i]);
       }
     }
-    output.SetCardinality(count);
+    output.SetCardinality(kept);
     if (local.post_filter) {
-      duckdb::idx_t kept = local.post_filter->SelectExpression(output, local.sel);
-      if (kept == 0) continue;
-      if (kept < count) output.Slice(local.sel, kept);
+      duckdb::idx_t shown = local.post_filter->SelectExpression(output, local.post_sel);
+      if (shown == 0) continue;
+      if (shown < kept) output.Slice(local.post_sel, shown);
     }
     return;
   }

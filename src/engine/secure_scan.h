@@ -53,7 +53,10 @@ struct ScanSpec {
 // ever sees a hidden row or a hidden cell's value (a security barrier). Filters
 // DuckDB pushes into the scan are passed to the reader only for columns
 // without cell conditions (they are plain comparisons with constants, which
-// cannot fail); filters on masked columns are evaluated after masking.
+// cannot fail); filters on masked columns are evaluated after masking. A
+// pushed filter that rejects NULL on a masked column adds the column's
+// condition to the row predicate (no row where the cell is masked could pass
+// it), so it runs only on rows where the cell is visible.
 void RegisterSecureScan(duckdb::DatabaseInstance& db);
 
 // For the plan gate: when `bind_data` belongs to a secure scan, the spec it

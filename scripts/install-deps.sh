@@ -27,12 +27,14 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-# Python packages for the end-to-end tests: pytest, and the PostgreSQL
-# drivers the wire-protocol tests use as clients.
+# Python packages for the end-to-end tests: pytest, the PostgreSQL drivers
+# the wire-protocol tests use as clients, and DuckDB's own module (the same
+# version as the engine) that some tests and benchmarks write Parquet with.
 python_missing=()
 python3 -c 'import pytest' 2>/dev/null || python_missing+=(pytest)
 python3 -c 'import psycopg' 2>/dev/null || python_missing+=("psycopg[binary]==3.3.9")
 python3 -c 'import psycopg2' 2>/dev/null || python_missing+=("psycopg2-binary==2.9.13")
+python3 -c 'import duckdb' 2>/dev/null || python_missing+=("duckdb==1.4.4")
 if [ ${#python_missing[@]} -gt 0 ]; then
   python3 -m pip install -q "${python_missing[@]}" 2>/dev/null ||
     python3 -m pip install -q --break-system-packages "${python_missing[@]}"

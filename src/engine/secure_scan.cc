@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -683,13 +684,19 @@ void Materialize(const SecureScanGlobalState& global, SecureScanLocalState& loca
     return;
   }
   // A copy of the kept values (dictionary and constant vectors come out
-  // flat), whose hidden cells are then marked NULL.
+  // flat), whose hidden cells are then marked NULL and zeroed: no hidden
+  // value stays behind a NULL for an operator to stumble on. (Zero bytes
+  // are a valid value of every non-nested type, an empty string included.)
   const auto& selection = rows ? *rows : *duckdb::FlatVector::IncrementalSelectionVector();
   duckdb::VectorOperations::Copy(source, target, selection, kept, 0, 0);
   auto& validity = duckdb::FlatVector::Validity(target);
+  duckdb::data_ptr_t data = duckdb::FlatVector::GetData(target);
+  const duckdb::idx_t width = duckdb::GetTypeIdSize(target.GetType().InternalType());
   const auto& visible = local.visible[k];
   for (duckdb::idx_t j = 0; j < kept; j++) {
-    if (!visible[rows ? rows->get_index(j) : j]) validity.SetInvalid(j);
+    if (visible[rows ? rows->get_index(j) : j]) continue;
+    validity.SetInvalid(j);
+    std::memset(data + j * width, 0, width);
   }
 }
 

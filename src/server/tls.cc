@@ -115,7 +115,11 @@ Result<std::unique_ptr<TlsContext>> TlsContext::Load(const std::string& cert_pat
   std::unique_ptr<TlsContext> result(new TlsContext());
   result->ctx_ = ctx;
   SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
-  SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
+  SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_NO_TICKET);
+  // No session tickets (as PostgreSQL): libpq never resumes a session, and
+  // TLS 1.3 would otherwise encrypt and send two after every handshake.
+  SSL_CTX_set_num_tickets(ctx, 0);
+  SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
   if (SSL_CTX_use_certificate_chain_file(ctx, cert_path.c_str()) != 1) {
     return Status::InvalidArgument("cannot load the TLS certificate " + cert_path + ": " + OpenSslError());
   }

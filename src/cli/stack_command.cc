@@ -42,7 +42,7 @@ Status RunRemote(Mode mode, const Remote& remote, const StackArgs& args) {
   if (!in) return Status::NotFound("stack file " + args.file + " cannot be read");
   std::stringstream text;
   text << in.rdbuf();
-  nlohmann::json env = nlohmann::json::object();
+  nlohmann::ordered_json env = nlohmann::ordered_json::object();
   try {
     YAML::Node root = YAML::Load(text.str());
     if (root.IsMap() && root["users"] && root["users"].IsSequence()) {
@@ -55,8 +55,8 @@ Status RunRemote(Mode mode, const Remote& remote, const StackArgs& args) {
   } catch (const YAML::Exception&) {
     // The server reports the error with its position.
   }
-  WEIR_ASSIGN_OR_RETURN(nlohmann::json out, CallApi(remote, "POST", std::string("/v1/stacks/") + ModeName(mode),
-                                                    {{"file", args.file}, {"text", text.str()}, {"env", env}}));
+  WEIR_ASSIGN_OR_RETURN(nlohmann::ordered_json out, CallApi(remote, "POST", std::string("/v1/stacks/") + ModeName(mode),
+                                                            {{"file", args.file}, {"text", text.str()}, {"env", env}}));
   std::vector<std::string> written;
   if (out.contains("generated_passwords")) {
     for (const auto& [path, password] : out["generated_passwords"].items()) {

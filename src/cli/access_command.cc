@@ -120,8 +120,6 @@ void RunList(const GlobalOptions& options, const AccessArgs& args) {
   });
 }
 
-void AddDataDirOption(CLI::App* command, GlobalOptions& options) { AddDataDirOptions(command, options); }
-
 }  // namespace
 
 void AddAccessCommands(CLI::App& app, GlobalOptions& options) {
@@ -134,14 +132,14 @@ void AddAccessCommands(CLI::App& app, GlobalOptions& options) {
   explain->add_option("--table", args.table, "DATABASE.TABLE")->required();
   explain->add_option("--column", args.column, "Explain only this column (exit 1 when the role cannot read it)");
   explain->add_flag("--json", args.json, "Print JSON instead of text");
-  AddDataDirOption(explain, options);
+  AddDataDirOptions(explain, options);
   explain->callback([&options] { RunExplain(options, args); });
 
   auto* list = access->add_subcommand("list", kListHelp);
   list->footer(kListFooter);
   list->add_option("--role", args.role, "Role whose readable tables to list")->required();
   list->add_flag("--json", args.json, "Print JSON instead of text");
-  AddDataDirOption(list, options);
+  AddDataDirOptions(list, options);
   list->callback([&options] { RunList(options, args); });
 }
 

@@ -45,8 +45,6 @@ std::pair<std::string, std::string> SplitTable(const std::string& name) {
   return {name.substr(0, dot), name.substr(dot + 1)};
 }
 
-void AddDataDirOption(CLI::App* command, GlobalOptions& options) { AddDataDirOptions(command, options); }
-
 // The --columns / --exclude-columns list as the API takes it: "all",
 // {"include": [...]} or {"exclude": [...]}.
 Json ColumnsJson(access::ColumnScope scope, const std::vector<std::string>& columns) {
@@ -229,16 +227,16 @@ void AddAdminCommands(CLI::App& app, GlobalOptions& options) {
   auto* role_create = role->add_subcommand("create", "Create a role");
   role_create->add_option("name", role_name, "Role name")->required();
   role_create->add_option("--description", description, "Free text");
-  AddDataDirOption(role_create, options);
+  AddDataDirOptions(role_create, options);
   role_create->callback([&options] {
     RunVerb(options, {"POST", ApiPath({"roles"}), {{"name", role_name}, {"description", description}}});
   });
   auto* role_delete = role->add_subcommand("delete", "Delete a role and its grants");
   role_delete->add_option("name", role_name, "Role name")->required();
-  AddDataDirOption(role_delete, options);
+  AddDataDirOptions(role_delete, options);
   role_delete->callback([&options] { RunVerb(options, {"DELETE", ApiPath({"roles", role_name})}); });
   auto* role_list = role->add_subcommand("list", "List roles");
-  AddDataDirOption(role_list, options);
+  AddDataDirOptions(role_list, options);
   role_list->callback([&options] { RunVerb(options, {"GET", ApiPath({"roles"})}, Lines("roles")); });
 
   // database
@@ -247,13 +245,13 @@ void AddAdminCommands(CLI::App& app, GlobalOptions& options) {
   auto* database_create = database->add_subcommand("create", "Create a database");
   database_create->add_option("name", database_name, "Database name")->required();
   database_create->add_option("--description", description, "Free text");
-  AddDataDirOption(database_create, options);
+  AddDataDirOptions(database_create, options);
   database_create->callback([&options] {
     RunVerb(options, {"POST", ApiPath({"databases"}), {{"name", database_name}, {"description", description}}});
   });
   auto* database_delete = database->add_subcommand("delete", "Delete an empty database and the grants on it");
   database_delete->add_option("name", database_name, "Database name")->required();
-  AddDataDirOption(database_delete, options);
+  AddDataDirOptions(database_delete, options);
   database_delete->callback([&options] { RunVerb(options, {"DELETE", ApiPath({"databases", database_name})}); });
 
   // table
@@ -268,7 +266,7 @@ void AddAdminCommands(CLI::App& app, GlobalOptions& options) {
   table_register->add_option("--location", location, "Directory relative to the lake root (D/lake)")->required();
   table_register->add_option("--format", format, "parquet or csv")->check(CLI::IsMember({"parquet", "csv"}));
   table_register->add_flag("--create-database", create_database, "Create the database when it is missing");
-  AddDataDirOption(table_register, options);
+  AddDataDirOptions(table_register, options);
   table_register->callback([&options] {
     auto [db, name] = SplitTable(table_name);
     Json body = {{"database", db},
@@ -282,7 +280,7 @@ void AddAdminCommands(CLI::App& app, GlobalOptions& options) {
     });
   });
   auto* table_list = table->add_subcommand("list", "List tables");
-  AddDataDirOption(table_list, options);
+  AddDataDirOptions(table_list, options);
   table_list->callback([&options] {
     RunVerb(options, {"GET", ApiPath({"tables"})}, [](const Json& answer) {
       for (const auto& t : answer["tables"]) {
@@ -294,7 +292,7 @@ void AddAdminCommands(CLI::App& app, GlobalOptions& options) {
   });
   auto* table_describe = table->add_subcommand("describe", "Show a table's columns");
   table_describe->add_option("table", table_name, "DATABASE.TABLE")->required();
-  AddDataDirOption(table_describe, options);
+  AddDataDirOptions(table_describe, options);
   table_describe->callback([&options] {
     auto [db, name] = SplitTable(table_name);
     RunVerb(options, {"GET", ApiPath({"tables", db, name})}, [](const Json& answer) {
@@ -307,7 +305,7 @@ void AddAdminCommands(CLI::App& app, GlobalOptions& options) {
   });
   auto* table_drop = table->add_subcommand("drop", "Unregister a table (its files stay) and drop its grants");
   table_drop->add_option("table", table_name, "DATABASE.TABLE")->required();
-  AddDataDirOption(table_drop, options);
+  AddDataDirOptions(table_drop, options);
   table_drop->callback([&options] {
     auto [db, name] = SplitTable(table_name);
     RunVerb(options, {"DELETE", ApiPath({"tables", db, name})});
@@ -332,7 +330,7 @@ void AddAdminCommands(CLI::App& app, GlobalOptions& options) {
       "  weir grant --role R --tag domain=sales --permissions ASSOCIATE          may assign domain=sales\n"
       "Which permissions each resource takes: docs/lake-permissions.md.");
   AddGrantOptions(grant, grant_args);
-  AddDataDirOption(grant, options);
+  AddDataDirOptions(grant, options);
   grant->callback([&options] {
     access::Grant request = RequestOf(grant_args, false);
     RunVerb(options, {"POST", ApiPath({"grants"}), Json(stack::GrantToJson(request))});
@@ -342,7 +340,7 @@ void AddAdminCommands(CLI::App& app, GlobalOptions& options) {
       "Revoke permissions (default SELECT) from a role's grant on the same resource; on a whole --table, from "
       "every grant the role holds on the table. --grantable alone revokes only the grant option");
   AddGrantOptions(revoke, grant_args);
-  AddDataDirOption(revoke, options);
+  AddDataDirOptions(revoke, options);
   revoke->callback([&options] {
     access::Grant request = RequestOf(grant_args, true);
     RunVerb(options, {"POST", ApiPath({"grants", "revoke"}), Json(stack::GrantToJson(request))});
@@ -359,7 +357,7 @@ void AddAdminCommands(CLI::App& app, GlobalOptions& options) {
     auto* command = lake_admin->add_subcommand(
         verb, add ? "Make a role or a user a data lake administrator" : "Remove a data lake administrator");
     command->add_option("principal", admin_principal, "role/NAME or user/NAME")->required();
-    AddDataDirOption(command, options);
+    AddDataDirOptions(command, options);
     command->callback([&options, add] {
       RunVerb(options, add ? ApiRequest{"POST", ApiPath({"lake-admins"}), {{"principal", admin_principal}}}
                            : ApiRequest{"DELETE", ApiPath({"lake-admins", admin_principal})});
@@ -367,7 +365,7 @@ void AddAdminCommands(CLI::App& app, GlobalOptions& options) {
   }
   auto* lake_admin_list =
       lake_admin->add_subcommand("list", "List data lake administrators, one role/NAME or user/NAME a line");
-  AddDataDirOption(lake_admin_list, options);
+  AddDataDirOptions(lake_admin_list, options);
   lake_admin_list->callback([&options] { RunVerb(options, {"GET", ApiPath({"lake-admins"})}, Lines("lake_admins")); });
 
   // data cells filters
@@ -384,7 +382,7 @@ void AddAdminCommands(CLI::App& app, GlobalOptions& options) {
   filter_create->add_option("--row-filter", filter_args.row_filter,
                             "Rows the filter admits, e.g. \"i_category = 'Electronics'\" (default: all rows)");
   AddColumnOptions(filter_create, filter_args);
-  AddDataDirOption(filter_create, options);
+  AddDataDirOptions(filter_create, options);
   filter_create->callback([&options] {
     auto [db, name] = SplitTable(filter_args.table);
     std::vector<std::string> columns;
@@ -399,13 +397,13 @@ void AddAdminCommands(CLI::App& app, GlobalOptions& options) {
   auto* filter_delete = filter->add_subcommand("delete", "Delete a data cells filter and the grants on it");
   filter_delete->add_option("name", filter_name, "Filter name")->required();
   filter_delete->add_option("--table", filter_args.table, "DATABASE.TABLE")->required();
-  AddDataDirOption(filter_delete, options);
+  AddDataDirOptions(filter_delete, options);
   filter_delete->callback([&options] {
     auto [db, name] = SplitTable(filter_args.table);
     RunVerb(options, {"DELETE", ApiPath({"filters", db, name, filter_name})});
   });
   auto* filter_list = filter->add_subcommand("list", "List data cells filters");
-  AddDataDirOption(filter_list, options);
+  AddDataDirOptions(filter_list, options);
   filter_list->callback([&options] {
     RunVerb(options, {"GET", ApiPath({"filters"})}, [](const Json& answer) {
       for (const auto& f : answer["filters"]) {

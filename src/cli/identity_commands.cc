@@ -40,10 +40,6 @@ Result<std::string> ReadDocument(const std::string& path) {
   return buffer.str();
 }
 
-void AddDataDir(CLI::App* command, GlobalOptions& options, bool user_option = true) {
-  AddDataDirOptions(command, options, user_option);
-}
-
 // KEY=VALUE items as the API's {"KEY": "VALUE"}; exits on a malformed one.
 Json TagsOrDie(const std::vector<std::string>& items) {
   auto tags = ParseTags(items);
@@ -100,7 +96,7 @@ void AddIdentityCommands(CLI::App& app, GlobalOptions& options) {
   user_create->add_option("--execution-role", execution_role, "The role the user may always use")->required();
   user_create->add_option("--password-env", password_env, "Environment variable holding the password");
   user_create->add_option("--tag", tags, "KEY=VALUE (repeatable)");
-  AddDataDir(user_create, options);
+  AddDataDirOptions(user_create, options);
   user_create->callback([&options] {
     bool generated = false;
     std::string password = PasswordOrDie(password_env, &generated);
@@ -114,7 +110,7 @@ void AddIdentityCommands(CLI::App& app, GlobalOptions& options) {
   user_update->add_flag("--disable", disable, "Refuse the user's connections")->excludes(enable_flag);
   user_update->add_option("--tag", tags, "KEY=VALUE to add or replace (repeatable)");
   user_update->add_option("--untag", untags, "KEY to remove (repeatable)");
-  AddDataDir(user_update, options);
+  AddDataDirOptions(user_update, options);
   user_update->callback([&options] {
     Json body = {{"set_tags", TagsOrDie(tags)}, {"remove_tags", untags}};
     if (!execution_role.empty()) body["execution_role"] = execution_role;
@@ -125,7 +121,7 @@ void AddIdentityCommands(CLI::App& app, GlobalOptions& options) {
       "set-password", "Set a user's password (from --password-env, or generated and printed once)");
   user_password->add_option("name", name, "User name")->required();
   user_password->add_option("--password-env", password_env, "Environment variable holding the password");
-  AddDataDir(user_password, options);
+  AddDataDirOptions(user_password, options);
   user_password->callback([&options] {
     bool generated = password_env.empty();
     const char* value = generated ? nullptr : std::getenv(password_env.c_str());
@@ -137,7 +133,7 @@ void AddIdentityCommands(CLI::App& app, GlobalOptions& options) {
   auto* key_create = user->add_subcommand(
       "create-access-key", "Create an access key for API use; prints the key id and the secret (shown only once)");
   key_create->add_option("name", name, "User name")->required();
-  AddDataDir(key_create, options);
+  AddDataDirOptions(key_create, options);
   key_create->callback([&options] {
     RunVerb(options, {"POST", ApiPath({"users", name, "access-keys"})}, [](const Json& key) {
       std::cout << "access_key_id: " << key["access_key_id"].get<std::string>()
@@ -148,14 +144,14 @@ void AddIdentityCommands(CLI::App& app, GlobalOptions& options) {
   auto* key_delete = user->add_subcommand("delete-access-key", "Delete one of a user's access keys");
   key_delete->add_option("name", name, "User name")->required();
   key_delete->add_option("key_id", key_id, "Access key id")->required();
-  AddDataDir(key_delete, options);
+  AddDataDirOptions(key_delete, options);
   key_delete->callback([&options] { RunVerb(options, {"DELETE", ApiPath({"users", name, "access-keys", key_id})}); });
   auto* user_delete = user->add_subcommand("delete", "Delete a user");
   user_delete->add_option("name", name, "User name")->required();
-  AddDataDir(user_delete, options);
+  AddDataDirOptions(user_delete, options);
   user_delete->callback([&options] { RunVerb(options, {"DELETE", ApiPath({"users", name})}); });
   auto* user_list = user->add_subcommand("list", "List users: name, ARN, execution role, state, tags");
-  AddDataDir(user_list, options);
+  AddDataDirOptions(user_list, options);
   user_list->callback([&options] {
     RunVerb(options, {"GET", ApiPath({"users"})}, [](const Json& answer) {
       for (const auto& u : answer["users"]) {
@@ -176,7 +172,7 @@ void AddIdentityCommands(CLI::App& app, GlobalOptions& options) {
   auto* trust = role->add_subcommand("set-trust-policy", "Set a role's trust policy (IAM JSON) from a file or '-'");
   trust->add_option("role", role_name, "Role")->required();
   trust->add_option("file", file, "Policy document (JSON), or - for standard input")->required();
-  AddDataDir(trust, options);
+  AddDataDirOptions(trust, options);
   trust->callback([&options] {
     RunVerb(options, {"PUT", ApiPath({"roles", role_name, "trust-policy"}), {{"document", DocumentOrDie(file)}}});
   });
@@ -184,7 +180,7 @@ void AddIdentityCommands(CLI::App& app, GlobalOptions& options) {
   put->add_option("role", role_name, "Role")->required();
   put->add_option("name", policy_name, "Inline policy name")->required();
   put->add_option("file", file, "Policy document (JSON), or - for standard input")->required();
-  AddDataDir(put, options);
+  AddDataDirOptions(put, options);
   put->callback([&options] {
     RunVerb(options,
             {"PUT", ApiPath({"roles", role_name, "policies", policy_name}), {{"document", DocumentOrDie(file)}}});
@@ -192,19 +188,19 @@ void AddIdentityCommands(CLI::App& app, GlobalOptions& options) {
   auto* del = role->add_subcommand("delete-policy", "Delete an inline policy of a role");
   del->add_option("role", role_name, "Role")->required();
   del->add_option("name", policy_name, "Inline policy name")->required();
-  AddDataDir(del, options);
+  AddDataDirOptions(del, options);
   del->callback([&options] { RunVerb(options, {"DELETE", ApiPath({"roles", role_name, "policies", policy_name})}); });
   auto* attach = role->add_subcommand("attach-policy", "Attach a managed policy to a role");
   attach->add_option("role", role_name, "Role")->required();
   attach->add_option("policy", policy_name, "Managed policy name")->required();
-  AddDataDir(attach, options);
+  AddDataDirOptions(attach, options);
   attach->callback([&options] {
     RunVerb(options, {"PUT", ApiPath({"roles", role_name, "attached-policies", policy_name})});
   });
   auto* detach = role->add_subcommand("detach-policy", "Detach a managed policy from a role");
   detach->add_option("role", role_name, "Role")->required();
   detach->add_option("policy", policy_name, "Managed policy name")->required();
-  AddDataDir(detach, options);
+  AddDataDirOptions(detach, options);
   detach->callback([&options] {
     RunVerb(options, {"DELETE", ApiPath({"roles", role_name, "attached-policies", policy_name})});
   });
@@ -212,13 +208,13 @@ void AddIdentityCommands(CLI::App& app, GlobalOptions& options) {
   role_tag->add_option("role", role_name, "Role")->required();
   role_tag->add_option("--tag", tags, "KEY=VALUE to add or replace (repeatable)");
   role_tag->add_option("--untag", untags, "KEY to remove (repeatable)");
-  AddDataDir(role_tag, options);
+  AddDataDirOptions(role_tag, options);
   role_tag->callback([&options] {
     RunVerb(options, {"POST", ApiPath({"roles", role_name, "tags"}), {{"set", TagsOrDie(tags)}, {"remove", untags}}});
   });
   auto* role_show = role->add_subcommand("show", "Show a role: ARN, trust policy, policies, tags");
   role_show->add_option("role", role_name, "Role")->required();
-  AddDataDir(role_show, options);
+  AddDataDirOptions(role_show, options);
   role_show->callback([&options] { RunVerb(options, {"GET", ApiPath({"roles", role_name})}, PrintPretty()); });
 
   // --- runtime roles
@@ -232,7 +228,7 @@ void AddIdentityCommands(CLI::App& app, GlobalOptions& options) {
   can_assume->add_option("user", name, "User")->required();
   can_assume->add_option("role", role_name, "Role name or ARN")->required();
   can_assume->add_flag("--json", json, "Print JSON");
-  AddDataDir(can_assume, options);
+  AddDataDirOptions(can_assume, options);
   can_assume->callback([&options] {
     RunVerb(options, {"GET", ApiPath({"access", "can-assume"}, {{"user", name}, {"role", role_name}})},
             [](const Json& d) {
@@ -247,7 +243,7 @@ void AddIdentityCommands(CLI::App& app, GlobalOptions& options) {
   });
   auto* roles = user->add_subcommand("roles", "The roles a user may run sessions as (execution role first)");
   roles->add_option("name", name, "User")->required();
-  AddDataDir(roles, options);
+  AddDataDirOptions(roles, options);
   roles->callback([&options] {
     RunVerb(options, {"GET", ApiPath({"users", name, "roles"})}, [](const Json& answer) {
       for (const auto& r : answer["roles"]) {
@@ -264,7 +260,7 @@ void AddIdentityCommands(CLI::App& app, GlobalOptions& options) {
   policy_create->add_option("name", policy_name, "Policy name")->required();
   policy_create->add_option("file", file, "Policy document (JSON), or - for standard input")->required();
   policy_create->add_option("--description", description, "Free text");
-  AddDataDir(policy_create, options);
+  AddDataDirOptions(policy_create, options);
   policy_create->callback([&options] {
     Json body = {{"name", policy_name}, {"document", DocumentOrDie(file)}, {"description", description}};
     RunVerb(options, {"POST", ApiPath({"policies"}), body});
@@ -272,16 +268,16 @@ void AddIdentityCommands(CLI::App& app, GlobalOptions& options) {
   auto* policy_update = policy->add_subcommand("update", "Replace a managed policy's document");
   policy_update->add_option("name", policy_name, "Policy name")->required();
   policy_update->add_option("file", file, "Policy document (JSON), or - for standard input")->required();
-  AddDataDir(policy_update, options);
+  AddDataDirOptions(policy_update, options);
   policy_update->callback([&options] {
     RunVerb(options, {"PUT", ApiPath({"policies", policy_name}), {{"document", DocumentOrDie(file)}}});
   });
   auto* policy_delete = policy->add_subcommand("delete", "Delete a managed policy (detach it from roles first)");
   policy_delete->add_option("name", policy_name, "Policy name")->required();
-  AddDataDir(policy_delete, options);
+  AddDataDirOptions(policy_delete, options);
   policy_delete->callback([&options] { RunVerb(options, {"DELETE", ApiPath({"policies", policy_name})}); });
   auto* policy_list = policy->add_subcommand("list", "List managed policies with their ARNs");
-  AddDataDir(policy_list, options);
+  AddDataDirOptions(policy_list, options);
   policy_list->callback([&options] {
     RunVerb(options, {"GET", ApiPath({"policies"})}, [](const Json& answer) {
       for (const auto& p : answer["policies"]) {
@@ -308,7 +304,7 @@ void AddIdentityCommands(CLI::App& app, GlobalOptions& options) {
   get_creds->footer(
       "Acts as the user named by $WEIR_USER (password in $WEIR_PASSWORD), else as the local administrator. A user "
       "asking for another user's credentials needs elasticmapreduce:GetClusterSessionCredentials itself.");
-  AddDataDir(get_creds, options, /*user_option=*/false);
+  AddDataDirOptions(get_creds, options, /*user_option=*/false);
   get_creds->callback([&options] {
     Json body = {{"user", user_name}, {"role", role_name}, {"duration_seconds", duration}};
     RunVerb(options, {"POST", ApiPath({"sts", "session-credentials"}), body}, [](const Json& creds) {
@@ -327,12 +323,12 @@ void AddIdentityCommands(CLI::App& app, GlobalOptions& options) {
     });
   });
   auto* rotate = sts->add_subcommand("rotate-key", "Replace the session key: revokes every temporary credential");
-  AddDataDir(rotate, options);
+  AddDataDirOptions(rotate, options);
   rotate->callback([&options] { RunVerb(options, {"POST", ApiPath({"sts", "rotate-key"})}); });
   auto* check = sts->add_subcommand(
       "check", "Check temporary credentials (password on standard input): prints the user, role and expiry");
   check->add_option("--user", user_name, "User name the credentials were issued as")->required();
-  AddDataDir(check, options, /*user_option=*/false);
+  AddDataDirOptions(check, options, /*user_option=*/false);
   check->callback([&options] {
     std::string password;
     std::getline(std::cin, password);
@@ -347,12 +343,12 @@ void AddIdentityCommands(CLI::App& app, GlobalOptions& options) {
   // --- cluster
   auto* cluster = app.add_subcommand("cluster", "Show the cluster record and change its tags")->require_subcommand(1);
   auto* cluster_show = cluster->add_subcommand("show", "Print the cluster's ARN, role and tags");
-  AddDataDir(cluster_show, options);
+  AddDataDirOptions(cluster_show, options);
   cluster_show->callback([&options] { RunVerb(options, {"GET", ApiPath({"cluster"})}, PrintPretty()); });
   auto* cluster_tag = cluster->add_subcommand("tag", "Add, replace or remove the cluster's tags");
   cluster_tag->add_option("--tag", tags, "KEY=VALUE to add or replace (repeatable)");
   cluster_tag->add_option("--untag", untags, "KEY to remove (repeatable)");
-  AddDataDir(cluster_tag, options);
+  AddDataDirOptions(cluster_tag, options);
   cluster_tag->callback([&options] {
     RunVerb(options, {"POST", ApiPath({"cluster", "tags"}), {{"set", TagsOrDie(tags)}, {"remove", untags}}});
   });

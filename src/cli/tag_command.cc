@@ -30,8 +30,6 @@ struct TagArgs {
   bool json = false;
 };
 
-void AddDataDirOption(CLI::App* command, GlobalOptions& options) { AddDataDirOptions(command, options); }
-
 void AddResourceOptions(CLI::App* command, TagArgs& args) {
   command->add_option("--database", args.database, "The database (alone: the database itself)")->required();
   auto* table = command->add_option("--table", args.table, "A table of the database");
@@ -98,7 +96,7 @@ void AddTagCommands(CLI::App& app, GlobalOptions& options) {
   auto* create = tag->add_subcommand("create", "Create a tag key with its allowed values");
   create->add_option("key", args.key, "Tag key (1-128 characters)")->required();
   create->add_option("--values", args.values, "Allowed values, comma-separated (1-256 characters each)")->required();
-  AddDataDirOption(create, options);
+  AddDataDirOptions(create, options);
   create->callback([&options] {
     RunVerb(options, {"POST", ApiPath({"tags"}), {{"key", args.key}, {"values", SplitList(args.values)}}});
   });
@@ -108,7 +106,7 @@ void AddTagCommands(CLI::App& app, GlobalOptions& options) {
   update->add_option("key", args.key, "Tag key")->required();
   update->add_option("--add-values", args.add, "Values to allow, comma-separated");
   update->add_option("--remove-values", args.remove, "Values to remove, comma-separated");
-  AddDataDirOption(update, options);
+  AddDataDirOptions(update, options);
   update->callback([&options] {
     RunVerb(options,
             {"PATCH", ApiPath({"tags", args.key}), {{"add", SplitList(args.add)}, {"remove", SplitList(args.remove)}}});
@@ -116,19 +114,19 @@ void AddTagCommands(CLI::App& app, GlobalOptions& options) {
 
   auto* remove = tag->add_subcommand("delete", "Delete a tag key, its assignments and the grants naming it");
   remove->add_option("key", args.key, "Tag key")->required();
-  AddDataDirOption(remove, options);
+  AddDataDirOptions(remove, options);
   remove->callback([&options] { RunVerb(options, {"DELETE", ApiPath({"tags", args.key})}); });
 
   auto* list = tag->add_subcommand("list", "List tag keys and their values");
   list->add_flag("--json", args.json, "Print JSON: [{\"key\", \"values\"}]");
-  AddDataDirOption(list, options);
+  AddDataDirOptions(list, options);
   list->callback([&options] { RunList(options, args); });
 
   auto* assign = tag->add_subcommand(
       "assign", "Assign KEY=VALUE tags to a database, a table or a column (replacing the resource's value of KEY)");
   AddResourceOptions(assign, args);
   assign->add_option("tags", args.tags, "KEY=VALUE ...")->required();
-  AddDataDirOption(assign, options);
+  AddDataDirOptions(assign, options);
   assign->callback([&options] {
     Json body = ResourceOf(args);
     body["tags"] = Json::array();  // a list, so a key given twice reaches the verb twice
@@ -143,7 +141,7 @@ void AddTagCommands(CLI::App& app, GlobalOptions& options) {
   auto* unassign = tag->add_subcommand("unassign", "Remove a resource's own tags (inherited ones stay)");
   AddResourceOptions(unassign, args);
   unassign->add_option("keys", args.tags, "KEY ...")->required();
-  AddDataDirOption(unassign, options);
+  AddDataDirOptions(unassign, options);
   unassign->callback([&options] {
     Json body = ResourceOf(args);
     body["keys"] = args.tags;
@@ -158,7 +156,7 @@ void AddTagCommands(CLI::App& app, GlobalOptions& options) {
   show->add_flag("--json", args.json,
                  "Print JSON: {\"table\", \"tags\": [{\"key\", \"value\", \"source\"}], \"columns\": [{\"name\", "
                  "\"tags\"}]}");
-  AddDataDirOption(show, options);
+  AddDataDirOptions(show, options);
   show->callback([&options] { RunShow(options, args); });
 }
 

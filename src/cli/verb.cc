@@ -14,15 +14,9 @@ namespace weir::cli {
 
 std::string ApiPath(const std::vector<std::string>& segments,
                     const std::vector<std::pair<std::string, std::string>>& query) {
-  std::string out = "/v1";
-  for (const auto& s : segments) out += "/" + http::PercentEncode(s);
-  char separator = '?';
-  for (const auto& [key, value] : query) {
-    if (value.empty()) continue;
-    out += separator + http::PercentEncode(key) + "=" + http::PercentEncode(value);
-    separator = '&';
-  }
-  return out;
+  std::vector<std::string> path = {"v1"};
+  path.insert(path.end(), segments.begin(), segments.end());
+  return http::BuildTarget(path, query);
 }
 
 Result<Json> CallVerb(const GlobalOptions& options, const ApiRequest& request) {

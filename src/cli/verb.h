@@ -35,7 +35,7 @@ struct ApiRequest {
 };
 
 // "/v1/SEGMENT/..." with each segment percent-encoded, then "?KEY=VALUE&..."
-// for the query items whose value is not empty.
+// for the query items whose value is not empty (http::BuildTarget).
 std::string ApiPath(const std::vector<std::string>& segments,
                     const std::vector<std::pair<std::string, std::string>>& query = {});
 

@@ -7,7 +7,6 @@
 #include <string>
 #include <vector>
 
-#include "access/explain.h"
 #include "access/snapshot.h"
 #include "admin/admin.h"
 #include "admin/data_dir.h"

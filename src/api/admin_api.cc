@@ -7,10 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "access/explain.h"
 #include "access/snapshot.h"
 #include "admin/admin.h"
 #include "admin/data_dir.h"
+#include "api/views.h"
 #include "audit/audit_log.h"
 #include "audit/trail.h"
 #include "iam/assume.h"
@@ -23,7 +23,7 @@ namespace weir::api {
 
 namespace {
 
-using Json = nlohmann::json;
+using Json = nlohmann::ordered_json;
 
 // One request, authenticated.
 struct Call {
@@ -64,6 +64,23 @@ struct Call {
     for (const auto& [k, v] : it->items()) {
       if (!v.is_string()) return Status::InvalidArgument("tag " + k + " must have a string value");
       out[k] = v.get<std::string>();
+    }
+    return out;
+  }
+  // {KEY: VALUE}, or [{"key", "value"}] when order and repeats matter.
+  Result<std::vector<std::pair<std::string, std::string>>> TagPairs(const char* key) const {
+    auto it = body.find(key);
+    if (it == body.end() || !it->is_array()) {
+      WEIR_ASSIGN_OR_RETURN(auto tags, Tags(key));
+      return std::vector<std::pair<std::string, std::string>>(tags.begin(), tags.end());
+    }
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& v : *it) {
+      if (!v.is_object() || !v.contains("key") || !v["key"].is_string() || !v.contains("value") ||
+          !v["value"].is_string()) {
+        return Status::InvalidArgument(std::string("field \"") + key + "\" must list {\"key\", \"value\"} objects");
+      }
+      out.emplace_back(v["key"].get<std::string>(), v["value"].get<std::string>());
     }
     return out;
   }
@@ -121,17 +138,14 @@ Result<std::pair<std::string, std::string>> SplitTable(const std::string& name) 
   return std::make_pair(name.substr(0, dot), name.substr(dot + 1));
 }
 
-Json GrantJson(const access::Grant& g) {
-  return {{"id", g.id},
-          {"role", g.role},
-          {"resource", g.ResourceLabel()},
-          {"database", g.database},
-          {"table", g.table},
-          {"scope", access::ColumnScopeName(g.scope)},
-          {"columns", g.columns},
-          {"filter", g.filter},
-          {"permissions", access::ToString(g.permissions)},
-          {"grantable", access::ToString(g.grantable)}};
+// A grant request body: as in a stack file ({principal, permissions,
+// grantable, resource}), or in the stored record form (with "kind",
+// stack::GrantToJson) the CLI sends, which takes the verb's own checks only.
+Result<access::Grant> GrantOf(Call& c) {
+  if (!c.body.contains("kind")) return stack::ParseGrant(c.body.dump(), "request body");
+  auto grant = stack::GrantFromJson(nlohmann::json::parse(c.body.dump()));
+  if (!grant.ok()) return Status::InvalidArgument(grant.status().message());
+  return grant;
 }
 
 // Stack requests: {"file": NAME, "text": YAML, "env": {VAR: VALUE}}.
@@ -192,7 +206,7 @@ const std::vector<Route>& Routes() {
        [](Call& c) -> Result<Json> {
          WEIR_RETURN_IF_ERROR(c.admin.Check({admin::Operation::kDescribeCluster}));
          WEIR_ASSIGN_OR_RETURN(auto state, State(c));
-         return iam::ToJson(state.cluster);
+         return ClusterView(state);
        }},
       {"POST", "/v1/cluster/tags", "Add (set) and remove (remove) cluster tags",
        "elasticmapreduce:AddTags, elasticmapreduce:RemoveTags",
@@ -207,9 +221,7 @@ const std::vector<Route>& Routes() {
        [](Call& c) -> Result<Json> {
          WEIR_RETURN_IF_ERROR(c.admin.Check({admin::Operation::kListRoles}));
          WEIR_ASSIGN_OR_RETURN(auto state, State(c));
-         Json names = Json::array();
-         for (const auto& r : state.roles) names.push_back(r.name);
-         return Json{{"roles", names}};
+         return RolesView(state);
        }},
       {"POST", "/v1/roles", "Create a role {name, description}", "iam:CreateRole",
        [](Call& c) -> Result<Json> {
@@ -223,10 +235,7 @@ const std::vector<Route>& Routes() {
        [](Call& c) -> Result<Json> {
          WEIR_RETURN_IF_ERROR(c.admin.Check({admin::Operation::kGetRole, c.Param("role")}));
          WEIR_ASSIGN_OR_RETURN(auto state, State(c));
-         for (const auto& r : state.roles) {
-           if (r.name == c.Param("role")) return Json::parse(iam::DescribeRole(r, state.cluster).dump());
-         }
-         return Status::NotFound("role " + c.Param("role") + " does not exist");
+         return RoleView(state, c.Param("role"));
        }},
       {"DELETE", "/v1/roles/{role}", "Delete a role (and its grants)", "iam:DeleteRole",
        [](Call& c) -> Result<Json> {
@@ -272,11 +281,7 @@ const std::vector<Route>& Routes() {
        [](Call& c) -> Result<Json> {
          WEIR_RETURN_IF_ERROR(c.admin.Check({admin::Operation::kListUsers}));
          WEIR_ASSIGN_OR_RETURN(auto state, State(c));
-         Json users = Json::array();
-         for (const auto& u : state.users) {
-           users.push_back({{"name", u.name}, {"execution_role", u.execution_role}, {"enabled", u.enabled}});
-         }
-         return Json{{"users", users}};
+         return UsersView(state);
        }},
       {"POST", "/v1/users", "Create a user {name, execution_role, password, tags}", "iam:CreateUser, iam:PassRole",
        [](Call& c) -> Result<Json> {
@@ -292,14 +297,12 @@ const std::vector<Route>& Routes() {
        [](Call& c) -> Result<Json> {
          WEIR_RETURN_IF_ERROR(c.admin.Check({admin::Operation::kGetUser, c.Param("user")}));
          WEIR_ASSIGN_OR_RETURN(auto state, State(c));
-         for (const auto& u : state.users) {
-           if (u.name != c.Param("user")) continue;
-           Json keys = Json::array();
-           for (const auto& k : u.access_keys) keys.push_back({{"id", k.id}, {"active", k.active}});
-           return Json{{"name", u.name}, {"execution_role", u.execution_role},        {"enabled", u.enabled},
-                       {"tags", u.tags}, {"has_password", u.password.iterations > 0}, {"access_keys", keys}};
-         }
-         return Status::NotFound("user " + c.Param("user") + " does not exist");
+         return UserView(state, c.Param("user"));
+       }},
+      {"GET", "/v1/users/{user}/roles", "The roles a user may run sessions as (execution role first)", "iam:GetUser",
+       [](Call& c) -> Result<Json> {
+         WEIR_RETURN_IF_ERROR(c.admin.Check({admin::Operation::kGetUser, c.Param("user")}));
+         return UserRolesView(*c.dir.snapshot(), c.Param("user"));
        }},
       {"PATCH", "/v1/users/{user}", "Update {execution_role, enabled, set_tags, remove_tags}",
        "iam:UpdateUser, iam:PassRole, iam:TagUser, iam:UntagUser",
@@ -324,6 +327,19 @@ const std::vector<Route>& Routes() {
          WEIR_RETURN_IF_ERROR(c.admin.SetPassword(c.Param("user"), password));
          return Ok();
        }},
+      {"POST", "/v1/users/{user}/access-keys",
+       "Create an access key: {access_key_id, secret_access_key} (the secret is shown only here)",
+       "iam:CreateAccessKey",
+       [](Call& c) -> Result<Json> {
+         WEIR_ASSIGN_OR_RETURN(auto key, c.admin.CreateAccessKey(c.Param("user")));
+         return Json{{"access_key_id", key.first}, {"secret_access_key", key.second}};
+       },
+       201},
+      {"DELETE", "/v1/users/{user}/access-keys/{key}", "Delete an access key", "iam:DeleteAccessKey",
+       [](Call& c) -> Result<Json> {
+         WEIR_RETURN_IF_ERROR(c.admin.DeleteAccessKey(c.Param("user"), c.Param("key")));
+         return Ok();
+       }},
       {"DELETE", "/v1/users/{user}", "Delete a user", "iam:DeleteUser",
        [](Call& c) -> Result<Json> {
          WEIR_RETURN_IF_ERROR(c.admin.DeleteUser(c.Param("user")));
@@ -334,13 +350,7 @@ const std::vector<Route>& Routes() {
        [](Call& c) -> Result<Json> {
          WEIR_RETURN_IF_ERROR(c.admin.Check({admin::Operation::kListPolicies}));
          WEIR_ASSIGN_OR_RETURN(auto state, State(c));
-         Json out = Json::array();
-         for (const auto& p : state.policies) {
-           out.push_back({{"name", p.name},
-                          {"description", p.description},
-                          {"document", Json::parse(p.document, nullptr, false)}});
-         }
-         return Json{{"policies", out}};
+         return PoliciesView(state);
        }},
       {"POST", "/v1/policies", "Create a managed policy {name, document, description}", "iam:CreatePolicy",
        [](Call& c) -> Result<Json> {
@@ -367,20 +377,13 @@ const std::vector<Route>& Routes() {
        [](Call& c) -> Result<Json> {
          WEIR_RETURN_IF_ERROR(c.admin.Check({admin::Operation::kListTables}));
          WEIR_ASSIGN_OR_RETURN(auto state, State(c));
-         Json dbs = Json::array(), tables = Json::array();
-         for (const auto& d : state.databases) dbs.push_back({{"name", d.name}, {"description", d.description}});
-         for (const auto& t : state.tables) {
-           Json cols = Json::array();
-           for (const auto& col : t.columns) {
-             cols.push_back({{"name", col.name}, {"type", col.type}, {"partition", col.partition}});
-           }
-           tables.push_back({{"database", t.database},
-                             {"name", t.name},
-                             {"location", t.location},
-                             {"format", catalog::FormatName(t.format)},
-                             {"columns", cols}});
-         }
-         return Json{{"databases", dbs}, {"tables", tables}};
+         return CatalogView(state);
+       }},
+      {"GET", "/v1/tables/{database}/{table}", "A table: location, format, columns", "glue:GetTable",
+       [](Call& c) -> Result<Json> {
+         WEIR_RETURN_IF_ERROR(c.admin.Check({admin::Operation::kGetTable, c.Param("database"), c.Param("table")}));
+         WEIR_ASSIGN_OR_RETURN(auto state, State(c));
+         return TableView(state, c.Param("database"), c.Param("table"));
        }},
       {"POST", "/v1/databases", "Create a database {name, description}", "glue:CreateDatabase",
        [](Call& c) -> Result<Json> {
@@ -420,16 +423,7 @@ const std::vector<Route>& Routes() {
        [](Call& c) -> Result<Json> {
          WEIR_RETURN_IF_ERROR(c.admin.Check({admin::Operation::kListFilters}));
          WEIR_ASSIGN_OR_RETURN(auto state, State(c));
-         Json out = Json::array();
-         for (const auto& f : state.filters) {
-           out.push_back({{"database", f.database},
-                          {"table", f.table},
-                          {"name", f.name},
-                          {"row_filter", f.row_filter},
-                          {"scope", access::ColumnScopeName(f.scope)},
-                          {"columns", f.columns}});
-         }
-         return Json{{"filters", out}};
+         return FiltersView(state);
        }},
       {"POST", "/v1/filters", "Create a filter {database, table, name, row_filter, columns}",
        "lakeformation:CreateDataCellsFilter",
@@ -455,24 +449,19 @@ const std::vector<Route>& Routes() {
        [](Call& c) -> Result<Json> {
          WEIR_RETURN_IF_ERROR(c.admin.Check({admin::Operation::kListAccess}));
          WEIR_ASSIGN_OR_RETURN(auto state, State(c));
-         std::string role = c.Query("role");
-         Json out = Json::array();
-         for (const auto& g : state.grants) {
-           if (role.empty() || g.role == role) out.push_back(GrantJson(g));
-         }
-         return Json{{"grants", out}};
+         return GrantsView(state, c.Query("role"));
        }},
       {"POST", "/v1/grants", "Grant {principal, permissions, grantable, resource} (as in a stack file)",
        "lakeformation:GrantPermissions",
        [](Call& c) -> Result<Json> {
-         WEIR_ASSIGN_OR_RETURN(access::Grant grant, stack::ParseGrant(c.body.dump(), "request body"));
+         WEIR_ASSIGN_OR_RETURN(access::Grant grant, GrantOf(c));
          WEIR_RETURN_IF_ERROR(c.admin.Grant(grant));
          return Ok();
        }},
       {"POST", "/v1/grants/revoke", "Revoke {principal, permissions, grantable, resource}",
        "lakeformation:RevokePermissions",
        [](Call& c) -> Result<Json> {
-         WEIR_ASSIGN_OR_RETURN(access::Grant grant, stack::ParseGrant(c.body.dump(), "request body"));
+         WEIR_ASSIGN_OR_RETURN(access::Grant grant, GrantOf(c));
          WEIR_RETURN_IF_ERROR(c.admin.Revoke(grant));
          return Ok();
        }},
@@ -481,7 +470,7 @@ const std::vector<Route>& Routes() {
        [](Call& c) -> Result<Json> {
          WEIR_RETURN_IF_ERROR(c.admin.Check({admin::Operation::kGetDataLakeSettings}));
          WEIR_ASSIGN_OR_RETURN(auto state, State(c));
-         return Json{{"lake_admins", state.lake_admins}};
+         return LakeAdminsView(state);
        }},
       {"POST", "/v1/lake-admins", "Add {principal: user/NAME | role/NAME}", "lakeformation:PutDataLakeSettings",
        [](Call& c) -> Result<Json> {
@@ -494,14 +483,25 @@ const std::vector<Route>& Routes() {
          WEIR_RETURN_IF_ERROR(c.admin.RemoveLakeAdmin(c.Param("kind") + "/" + c.Param("name")));
          return Ok();
        }},
+      {"DELETE", "/v1/lake-admins/{principal}", "Remove the principal (user/NAME or role/NAME, percent-encoded)",
+       "lakeformation:PutDataLakeSettings",
+       [](Call& c) -> Result<Json> {
+         WEIR_RETURN_IF_ERROR(c.admin.RemoveLakeAdmin(c.Param("principal")));
+         return Ok();
+       }},
       // --- LF-Tags ---
       {"GET", "/v1/tags", "LF-Tag keys and their values", "lakeformation:ListLFTags",
        [](Call& c) -> Result<Json> {
          WEIR_RETURN_IF_ERROR(c.admin.Check({admin::Operation::kListLfTags}));
          WEIR_ASSIGN_OR_RETURN(auto state, State(c));
-         Json out = Json::array();
-         for (const auto& t : state.lf_tags) out.push_back({{"key", t.key}, {"values", t.values}});
-         return Json{{"tags", out}};
+         return LfTagsView(state);
+       }},
+      {"GET", "/v1/resource-tags", "The LF-Tags in effect on ?database=D (and &table=T, with its columns)",
+       "lakeformation:GetResourceLFTags",
+       [](Call& c) -> Result<Json> {
+         WEIR_RETURN_IF_ERROR(
+             c.admin.Check({admin::Operation::kGetResourceLfTags, c.Query("database"), c.Query("table")}));
+         return ResourceTagsView(*c.dir.snapshot(), c.Query("database"), c.Query("table"));
        }},
       {"POST", "/v1/tags", "Create an LF-Tag {key, values}", "lakeformation:CreateLFTag",
        [](Call& c) -> Result<Json> {
@@ -523,15 +523,14 @@ const std::vector<Route>& Routes() {
          WEIR_RETURN_IF_ERROR(c.admin.DeleteLfTag(c.Param("key")));
          return Ok();
        }},
-      {"POST", "/v1/tags/assign", "Assign {database, table?, column?, tags: {KEY: VALUE}}",
+      {"POST", "/v1/tags/assign", "Assign {database, table?, column?, tags: {KEY: VALUE} or [{key, value}]}",
        "lakeformation:AddLFTagsToResource",
        [](Call& c) -> Result<Json> {
          access::TagResource resource;
          WEIR_ASSIGN_OR_RETURN(resource.database, c.Str("database"));
          WEIR_ASSIGN_OR_RETURN(resource.table, c.OptStr("table"));
          WEIR_ASSIGN_OR_RETURN(resource.column, c.OptStr("column"));
-         WEIR_ASSIGN_OR_RETURN(auto tags, c.Tags("tags"));
-         std::vector<std::pair<std::string, std::string>> pairs(tags.begin(), tags.end());
+         WEIR_ASSIGN_OR_RETURN(auto pairs, c.TagPairs("tags"));
          WEIR_RETURN_IF_ERROR(c.admin.AddLfTagsToResource(resource, pairs));
          return Ok();
        }},
@@ -585,7 +584,7 @@ const std::vector<Route>& Routes() {
            if (batch.empty()) break;
            for (const auto& r : batch) {
              last = r.seq;
-             if (audit::Matches(query, r)) records.push_back(audit::ToJson(r));
+             if (audit::Matches(query, r)) records.push_back(Json(audit::ToJson(r)));
              if (static_cast<int64_t>(records.size()) >= limit) break;
            }
          }
@@ -597,32 +596,18 @@ const std::vector<Route>& Routes() {
        [](Call& c) -> Result<Json> {
          WEIR_ASSIGN_OR_RETURN(auto table, SplitTable(c.Query("table")));
          WEIR_RETURN_IF_ERROR(c.admin.Check({admin::Operation::kExplainAccess, table.first, table.second}));
-         auto snapshot = c.dir.snapshot();
-         WEIR_ASSIGN_OR_RETURN(auto explanation,
-                               access::ExplainTable(*snapshot, c.Query("role"), table.first, table.second));
-         std::string column = c.Query("column");
-         if (column.empty()) return Json::parse(access::ToJson(explanation).dump());
-         const access::ColumnExplanation* col = explanation.FindColumn(column);
-         if (col == nullptr) return Status::NotFound("table " + c.Query("table") + " has no column " + column);
-         return Json{{"role", explanation.role},
-                     {"table", explanation.QualifiedName()},
-                     {"row_predicate", explanation.row_predicate},
-                     {"column", Json::parse(access::ToJson(explanation, *col).dump())}};
+         return ExplainView(*c.dir.snapshot(), c.Query("role"), table.first, table.second, c.Query("column"));
        }},
       {"GET", "/v1/access/list", "Everything ?role=R can reach", "lakeformation:ListPermissions",
        [](Call& c) -> Result<Json> {
          WEIR_RETURN_IF_ERROR(c.admin.Check({admin::Operation::kListAccess}));
-         auto snapshot = c.dir.snapshot();
-         std::string role = c.Query("role");
-         return Json::parse(access::ListToJson(role, access::ListAccess(*snapshot, role)).dump());
+         return AccessListView(*c.dir.snapshot(), c.Query("role"));
        }},
       {"GET", "/v1/access/can-assume", "Whether ?user=U may use ?role=R as a runtime role, and which check decided",
        "iam:SimulatePrincipalPolicy",
        [](Call& c) -> Result<Json> {
          WEIR_RETURN_IF_ERROR(c.admin.Check({admin::Operation::kSimulateUser, c.Query("user")}));
-         auto snapshot = c.dir.snapshot();
-         iam::AssumeDecision d = snapshot->directory().CanAssume(c.Query("user"), c.Query("role"));
-         return Json{{"allowed", d.allowed}, {"check", iam::AssumeCheckName(d.check)}, {"message", d.message}};
+         return CanAssumeView(*c.dir.snapshot(), c.Query("user"), c.Query("role"));
        }},
       // --- temporary credentials ---
       {"POST", "/v1/sts/session-credentials",
@@ -635,6 +620,30 @@ const std::vector<Route>& Routes() {
          int64_t duration = c.body.value("duration_seconds", int64_t{3600});
          WEIR_ASSIGN_OR_RETURN(auto creds, c.admin.GetSessionCredentials(user, role, duration));
          return Json{{"username", creds.username}, {"password", creds.password}, {"expires", creds.expires_s}};
+       }},
+      {"POST", "/v1/sts/rotate-key", "Replace the session key (every temporary credential stops working)",
+       "weir:RotateSessionKey",
+       [](Call& c) -> Result<Json> {
+         WEIR_RETURN_IF_ERROR(c.admin.RotateSessionKey());
+         return Ok();
+       }},
+      {"POST", "/v1/sts/check", "Check temporary credentials {user, password}: their user, role and expiry",
+       "(none: verifies what the caller holds)",
+       [](Call& c) -> Result<Json> {
+         WEIR_ASSIGN_OR_RETURN(std::string user, c.Str("user"));
+         WEIR_ASSIGN_OR_RETURN(std::string password, c.Str("password"));
+         auto snapshot = c.dir.snapshot();
+         if (snapshot->session_key().empty()) {
+           return Status::FailedPrecondition("the session key is missing: run weir sts rotate-key");
+         }
+         WEIR_ASSIGN_OR_RETURN(iam::SessionClaims claims,
+                               iam::VerifySessionPassword(snapshot->session_key(),
+                                                          iam::SessionUserFromName(user).value_or(user), password,
+                                                          audit::NowMicros() / 1000000));
+         return Json{{"user", claims.user},
+                     {"role", claims.role},
+                     {"session_name", claims.session_name},
+                     {"expiration", claims.expires_s}};
        }},
       // --- stacks ---
       {"POST", "/v1/stacks/plan", "Plan a stack file {file, text, env}",
@@ -752,25 +761,42 @@ nlohmann::json OpenApiDocument() {
           {"paths", paths}};
 }
 
+namespace {
+
+// The route `request` names; nullptr when none (`*path_known` tells a
+// known path asked with another method).
+const Route* FindRoute(const http::Request& request, std::map<std::string, std::string>* params, bool* path_known) {
+  *path_known = false;
+  for (const auto& r : Routes()) {
+    std::map<std::string, std::string> p;
+    if (!Match(r.pattern, request.segments, &p)) continue;
+    *path_known = true;
+    if (request.method == r.method) {
+      *params = std::move(p);
+      return &r;
+    }
+  }
+  return nullptr;
+}
+
+Result<Json> RunRoute(const Route& route, const http::Request& request, std::map<std::string, std::string> params,
+                      Json body, admin::DataDir* dir, admin::Caller caller) {
+  admin::Admin admin(dir, std::move(caller));
+  Call call{request, std::move(params), std::move(body), *dir, admin};
+  return route.run(call);
+}
+
+}  // namespace
+
 http::Handler MakeAdminApi(admin::DataDir* dir) {
   auto mu = std::make_shared<std::mutex>();
   return [dir, mu](const http::Request& request) -> http::Response {
     if (request.method == "GET" && request.path == "/openapi.json") {
       return http::Response::Json(200, OpenApiDocument().dump(2));
     }
-    const Route* route = nullptr;
     std::map<std::string, std::string> params;
     bool path_known = false;
-    for (const auto& r : Routes()) {
-      std::map<std::string, std::string> p;
-      if (!Match(r.pattern, request.segments, &p)) continue;
-      path_known = true;
-      if (request.method == r.method) {
-        route = &r;
-        params = std::move(p);
-        break;
-      }
-    }
+    const Route* route = FindRoute(request, &params, &path_known);
     if (route == nullptr) {
       if (path_known) {
         return http::Response::Json(405, R"({"error":{"message":"method not allowed on this path"}})");
@@ -791,12 +817,21 @@ http::Handler MakeAdminApi(admin::DataDir* dir) {
       }
     }
     std::lock_guard<std::mutex> lock(*mu);
-    admin::Admin admin(dir, std::move(caller).value());
-    Call call{request, std::move(params), std::move(body), *dir, admin};
-    Result<Json> result = route->run(call);
+    Result<Json> result = RunRoute(*route, request, std::move(params), std::move(body), dir, std::move(caller).value());
     if (!result.ok()) return http::Response::Error(result.status());
     return http::Response::Json(route->success, result->dump(2));
   };
+}
+
+Result<nlohmann::ordered_json> CallAdminApi(admin::DataDir* dir, admin::Caller caller, const std::string& method,
+                                            const std::string& target, const nlohmann::ordered_json& body) {
+  http::Request request;
+  WEIR_RETURN_IF_ERROR(http::ParseRequestHead(method + " " + target + " HTTP/1.1", &request));
+  std::map<std::string, std::string> params;
+  bool path_known = false;
+  const Route* route = FindRoute(request, &params, &path_known);
+  if (route == nullptr) return Status::NotFound("no such API path: " + method + " " + request.path);
+  return RunRoute(*route, request, std::move(params), body.is_null() ? Json::object() : body, dir, std::move(caller));
 }
 
 }  // namespace weir::api

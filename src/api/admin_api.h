@@ -13,6 +13,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "admin/actions.h"
+#include "common/status.h"
 #include "http/http.h"
 
 namespace weir::admin {
@@ -24,6 +26,16 @@ namespace weir::api {
 // The handler for every route. `dir` must outlive it. Admin requests are
 // serialized (one verb at a time); reads of the published snapshot are not.
 http::Handler MakeAdminApi(admin::DataDir* dir);
+
+// Runs one API request in this process, as `caller` (authenticated by the
+// caller of this function): `method` and `target` (the path, percent-
+// encoded, with its ?query) name the route, `body` is its JSON body (null
+// for none). Returns what the route answers over HTTP, or its error as a
+// Status (kNotFound for an unknown route). The CLI's path when no server
+// holds the data directory, so both paths run the same code. Not
+// thread-safe against other admin requests on `dir`.
+Result<nlohmann::ordered_json> CallAdminApi(admin::DataDir* dir, admin::Caller caller, const std::string& method,
+                                            const std::string& target, const nlohmann::ordered_json& body);
 
 // The OpenAPI 3.0 document of the routes (what GET /openapi.json returns).
 nlohmann::json OpenApiDocument();

@@ -12,14 +12,10 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
-#include "access/explain.h"
-#include "access/snapshot.h"
-#include "admin/admin.h"
-#include "admin/data_dir.h"
-#include "cli/caller.h"
 #include "cli/command_support.h"
 #include "cli/commands.h"
 #include "cli/output.h"
+#include "cli/verb.h"
 #include "common/status.h"
 
 namespace weir::cli {
@@ -88,92 +84,40 @@ std::pair<std::string, std::string> SplitTable(const std::string& name) {
   return {Lower(name.substr(0, dot)), Lower(name.substr(dot + 1))};
 }
 
-void RequireRole(const access::Snapshot& snapshot, const std::string& role) {
-  if (!snapshot.HasRole(role)) Finish(Status::NotFound("role " + role + " does not exist"));
+void Print(const Json& view) {
+  Json out = view;
+  out.erase("text");
+  std::cout << out.dump(2) << "\n";
 }
-
-void Print(const nlohmann::ordered_json& json) { std::cout << json.dump(2) << "\n"; }
 
 void RunExplain(const GlobalOptions& options, const AccessArgs& args) {
   auto [database, table] = SplitTable(args.table);
-  const std::string qualified = database + "." + table;
-  auto snapshot = SnapshotOrDie(options, {admin::Operation::kExplainAccess, database, table});
-  RequireRole(*snapshot, args.role);
-  auto explanation = access::ExplainTable(*snapshot, args.role, database, table);
-  if (!explanation.ok()) {
-    // An administrator sees the whole catalog: say which of the cases
-    // Resolve keeps indistinguishable from the role this is.
-    if (explanation.status().code() != StatusCode::kPermissionDenied) Finish(explanation.status());
-    if (snapshot->FindTable(database, table) == nullptr) {
-      Finish(Status::NotFound("table " + qualified + " does not exist"));
+  ApiRequest request{"GET", ApiPath({"access", "explain"},
+                                    {{"role", args.role}, {"table", database + "." + table}, {"column", args.column}})};
+  RunVerb(options, request, [&args](const Json& view) {
+    if (view.contains("column") && !view["column"]["visible"].get<bool>()) {
+      return Status::PermissionDenied("column " + view["column"]["name"].get<std::string>() + " of " +
+                                      view["table"].get<std::string>() + " is not readable by role " + args.role +
+                                      ": none of its grants on the table includes it");
     }
-    Finish(Status::PermissionDenied("role " + args.role + " cannot read " + qualified +
-                                    ": it holds no grant on the table that admits any of its columns"));
-  }
-  if (args.column.empty()) {
     if (args.json) {
-      Print(access::ToJson(*explanation));
+      Print(view);
     } else {
-      std::cout << access::ToText(*explanation);
+      std::cout << view["text"].get<std::string>();
     }
-    Finish(Status::Ok());
-  }
-  const access::ColumnExplanation* column = explanation->FindColumn(args.column);
-  if (column == nullptr) {
-    Finish(Status::UndefinedColumn("column " + args.column + " of " + qualified + " is not readable by role " +
-                                   args.role + ": the table has no such column"));
-  }
-  if (!column->visible) {
-    Finish(Status::PermissionDenied("column " + column->name + " of " + qualified + " is not readable by role " +
-                                    args.role + ": none of its grants on the table includes it"));
-  }
-  if (args.json) {
-    nlohmann::ordered_json out;
-    out["role"] = explanation->role;
-    out["table"] = explanation->QualifiedName();
-    out["row_predicate"] = explanation->row_predicate;
-    out["column"] = access::ToJson(*explanation, *column);
-    Print(out);
-  } else {
-    std::cout << access::ToText(*explanation, *column);
-  }
-  Finish(Status::Ok());
+    return Status::Ok();
+  });
 }
 
 void RunList(const GlobalOptions& options, const AccessArgs& args) {
-  auto snapshot = SnapshotOrDie(options, {admin::Operation::kListAccess});
-  RequireRole(*snapshot, args.role);
-  auto tables = access::ListAccess(*snapshot, args.role);
-  // Every grant the role holds, on any resource, with its permissions.
-  std::vector<const access::Grant*> grants;
-  for (const auto& g : snapshot->grants()) {
-    if (g.role == args.role) grants.push_back(&g);
-  }
-  if (args.json) {
-    nlohmann::ordered_json out = access::ListToJson(args.role, tables);
-    out["grants"] = nlohmann::ordered_json::array();
-    for (const auto* g : grants) {
-      out["grants"].push_back({{"grant_id", g->id},
-                               {"resource", g->ResourceLabel()},
-                               {"permissions", access::ToString(g->permissions)},
-                               {"grantable", access::ToString(g->grantable)}});
+  RunVerb(options, {"GET", ApiPath({"access", "list"}, {{"role", args.role}})}, [&args](const Json& view) {
+    if (args.json) {
+      Print(view);
+    } else {
+      std::cout << view["text"].get<std::string>();
     }
-    Print(out);
-  } else {
-    std::cout << access::ListToText(args.role, tables);
-    if (!grants.empty()) std::cout << "grants:\n";
-    for (const auto* g : grants) {
-      std::cout << "  #" << g->id << "   " << g->ResourceLabel() << "   " << access::ToString(g->permissions);
-      if (!g->grantable.empty()) std::cout << " (grantable " << access::ToString(g->grantable) << ")";
-      std::cout << "\n";
-    }
-  }
-  Finish(Status::Ok());
-}
-
-void AddDataDirOption(CLI::App* command, GlobalOptions& options) {
-  command->add_option("--data-dir", options.data_dir, "Data directory (default: $WEIR_DATA_DIR or ./weir-data)");
-  AddUserOption(command, options);
+    return Status::Ok();
+  });
 }
 
 }  // namespace
@@ -188,14 +132,14 @@ void AddAccessCommands(CLI::App& app, GlobalOptions& options) {
   explain->add_option("--table", args.table, "DATABASE.TABLE")->required();
   explain->add_option("--column", args.column, "Explain only this column (exit 1 when the role cannot read it)");
   explain->add_flag("--json", args.json, "Print JSON instead of text");
-  AddDataDirOption(explain, options);
+  AddDataDirOptions(explain, options);
   explain->callback([&options] { RunExplain(options, args); });
 
   auto* list = access->add_subcommand("list", kListHelp);
   list->footer(kListFooter);
   list->add_option("--role", args.role, "Role whose readable tables to list")->required();
   list->add_flag("--json", args.json, "Print JSON instead of text");
-  AddDataDirOption(list, options);
+  AddDataDirOptions(list, options);
   list->callback([&options] { RunList(options, args); });
 }
 

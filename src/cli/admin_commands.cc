@@ -8,15 +8,17 @@
 
 #include <CLI/CLI.hpp>
 
-#include "access/snapshot.h"
+#include "access/grant.h"
+#include "access/lf_tag.h"
 #include "admin/admin.h"
 #include "admin/data_dir.h"
-#include "cli/caller.h"
 #include "cli/command_support.h"
 #include "cli/commands.h"
 #include "cli/output.h"
+#include "cli/verb.h"
 #include "common/files.h"
 #include "iam/scram.h"
+#include "stack/plan.h"
 
 namespace weir::cli {
 
@@ -34,20 +36,6 @@ std::unique_ptr<admin::DataDir> OpenOrDie(const GlobalOptions& options) {
   return std::move(dir).value();
 }
 
-// The verbs, acting as the command's caller (cli/caller.h); exits when the
-// caller cannot be authenticated.
-admin::Admin AdminOrDie(const GlobalOptions& options, std::unique_ptr<admin::DataDir>& dir) {
-  auto caller = ActingCaller(options, *dir);
-  if (!caller.ok()) Done(dir, caller.status());
-  return admin::Admin(dir.get(), std::move(caller).value());
-}
-
-// Authorizes a read the command performs itself; exits when denied.
-void CheckOrDie(const GlobalOptions& options, std::unique_ptr<admin::DataDir>& dir, const admin::Access& access) {
-  Status status = AdminOrDie(options, dir).Check(access);
-  if (!status.ok()) Done(dir, status);
-}
-
 // "db.table" → (db, table); exits on a malformed name.
 std::pair<std::string, std::string> SplitTable(const std::string& name) {
   auto dot = name.find('.');
@@ -57,9 +45,19 @@ std::pair<std::string, std::string> SplitTable(const std::string& name) {
   return {name.substr(0, dot), name.substr(dot + 1)};
 }
 
-void AddDataDirOption(CLI::App* command, GlobalOptions& options) {
-  command->add_option("--data-dir", options.data_dir, "Data directory (default: $WEIR_DATA_DIR or ./weir-data)");
-  AddUserOption(command, options);
+// The --columns / --exclude-columns list as the API takes it: "all",
+// {"include": [...]} or {"exclude": [...]}.
+Json ColumnsJson(access::ColumnScope scope, const std::vector<std::string>& columns) {
+  if (scope == access::ColumnScope::kAll) return "all";
+  return {{scope == access::ColumnScope::kInclude ? "include" : "exclude", columns}};
+}
+
+// Prints one name a line from the answer's list `key`.
+Printer Lines(const char* key) {
+  return [key](const Json& answer) {
+    for (const auto& item : answer[key]) std::cout << item.get<std::string>() << "\n";
+    return Status::Ok();
+  };
 }
 
 struct GrantArgs {
@@ -229,38 +227,32 @@ void AddAdminCommands(CLI::App& app, GlobalOptions& options) {
   auto* role_create = role->add_subcommand("create", "Create a role");
   role_create->add_option("name", role_name, "Role name")->required();
   role_create->add_option("--description", description, "Free text");
-  AddDataDirOption(role_create, options);
+  AddDataDirOptions(role_create, options);
   role_create->callback([&options] {
-    auto dir = OpenOrDie(options);
-    Done(dir, AdminOrDie(options, dir).CreateRole(role_name, description));
+    RunVerb(options, {"POST", ApiPath({"roles"}), {{"name", role_name}, {"description", description}}});
   });
   auto* role_delete = role->add_subcommand("delete", "Delete a role and its grants");
   role_delete->add_option("name", role_name, "Role name")->required();
-  AddDataDirOption(role_delete, options);
-  role_delete->callback([&options] {
-    auto dir = OpenOrDie(options);
-    Done(dir, AdminOrDie(options, dir).DeleteRole(role_name));
-  });
+  AddDataDirOptions(role_delete, options);
+  role_delete->callback([&options] { RunVerb(options, {"DELETE", ApiPath({"roles", role_name})}); });
   auto* role_list = role->add_subcommand("list", "List roles");
-  AddDataDirOption(role_list, options);
-  role_list->callback([&options] {
-    auto dir = OpenOrDie(options);
-    CheckOrDie(options, dir, {admin::Operation::kListRoles});
-    for (const auto& r : dir->snapshot()->roles()) std::cout << r.name << "\n";
-    Done(dir, Status::Ok());
-  });
+  AddDataDirOptions(role_list, options);
+  role_list->callback([&options] { RunVerb(options, {"GET", ApiPath({"roles"})}, Lines("roles")); });
 
   // database
-  auto* database = app.add_subcommand("database", "Create and list databases")->require_subcommand(1);
+  auto* database = app.add_subcommand("database", "Create and delete databases")->require_subcommand(1);
   static std::string database_name;
   auto* database_create = database->add_subcommand("create", "Create a database");
   database_create->add_option("name", database_name, "Database name")->required();
   database_create->add_option("--description", description, "Free text");
-  AddDataDirOption(database_create, options);
+  AddDataDirOptions(database_create, options);
   database_create->callback([&options] {
-    auto dir = OpenOrDie(options);
-    Done(dir, AdminOrDie(options, dir).CreateDatabase(database_name, description));
+    RunVerb(options, {"POST", ApiPath({"databases"}), {{"name", database_name}, {"description", description}}});
   });
+  auto* database_delete = database->add_subcommand("delete", "Delete an empty database and the grants on it");
+  database_delete->add_option("name", database_name, "Database name")->required();
+  AddDataDirOptions(database_delete, options);
+  database_delete->callback([&options] { RunVerb(options, {"DELETE", ApiPath({"databases", database_name})}); });
 
   // table
   auto* table = app.add_subcommand("table", "Register, describe, list and drop tables")->require_subcommand(1);
@@ -274,49 +266,49 @@ void AddAdminCommands(CLI::App& app, GlobalOptions& options) {
   table_register->add_option("--location", location, "Directory relative to the lake root (D/lake)")->required();
   table_register->add_option("--format", format, "parquet or csv")->check(CLI::IsMember({"parquet", "csv"}));
   table_register->add_flag("--create-database", create_database, "Create the database when it is missing");
-  AddDataDirOption(table_register, options);
+  AddDataDirOptions(table_register, options);
   table_register->callback([&options] {
     auto [db, name] = SplitTable(table_name);
-    catalog::TableFormat fmt;
-    catalog::ParseFormat(format, &fmt);
-    auto dir = OpenOrDie(options);
-    auto result = AdminOrDie(options, dir).RegisterTable(db, name, location, fmt, create_database);
-    if (result.ok()) {
-      std::cout << "registered " << result->QualifiedName() << " (" << result->columns.size() << " columns)\n";
-    }
-    Done(dir, result.status());
+    Json body = {{"database", db},
+                 {"name", name},
+                 {"location", location},
+                 {"format", format},
+                 {"create_database", create_database}};
+    RunVerb(options, {"POST", ApiPath({"tables"}), body}, [](const Json& answer) {
+      std::cout << "registered " << answer["table"].get<std::string>() << " (" << answer["columns"] << " columns)\n";
+      return Status::Ok();
+    });
   });
   auto* table_list = table->add_subcommand("list", "List tables");
-  AddDataDirOption(table_list, options);
+  AddDataDirOptions(table_list, options);
   table_list->callback([&options] {
-    auto dir = OpenOrDie(options);
-    CheckOrDie(options, dir, {admin::Operation::kListTables});
-    for (const auto& t : dir->snapshot()->tables()) {
-      std::cout << t.QualifiedName() << "\t" << catalog::FormatName(t.format) << "\t" << t.location << "\n";
-    }
-    Done(dir, Status::Ok());
+    RunVerb(options, {"GET", ApiPath({"tables"})}, [](const Json& answer) {
+      for (const auto& t : answer["tables"]) {
+        std::cout << t["database"].get<std::string>() << "." << t["name"].get<std::string>() << "\t"
+                  << t["format"].get<std::string>() << "\t" << t["location"].get<std::string>() << "\n";
+      }
+      return Status::Ok();
+    });
   });
   auto* table_describe = table->add_subcommand("describe", "Show a table's columns");
   table_describe->add_option("table", table_name, "DATABASE.TABLE")->required();
-  AddDataDirOption(table_describe, options);
+  AddDataDirOptions(table_describe, options);
   table_describe->callback([&options] {
     auto [db, name] = SplitTable(table_name);
-    auto dir = OpenOrDie(options);
-    CheckOrDie(options, dir, {admin::Operation::kGetTable, db, name});
-    const catalog::Table* t = dir->snapshot()->FindTable(db, name);
-    if (t == nullptr) Done(dir, Status::NotFound("table " + table_name + " does not exist"));
-    for (const auto& c : t->columns) {
-      std::cout << c.name << "\t" << c.type << (c.partition ? "\tpartition" : "") << "\n";
-    }
-    Done(dir, Status::Ok());
+    RunVerb(options, {"GET", ApiPath({"tables", db, name})}, [](const Json& answer) {
+      for (const auto& c : answer["columns"]) {
+        std::cout << c["name"].get<std::string>() << "\t" << c["type"].get<std::string>()
+                  << (c["partition"].get<bool>() ? "\tpartition" : "") << "\n";
+      }
+      return Status::Ok();
+    });
   });
   auto* table_drop = table->add_subcommand("drop", "Unregister a table (its files stay) and drop its grants");
   table_drop->add_option("table", table_name, "DATABASE.TABLE")->required();
-  AddDataDirOption(table_drop, options);
+  AddDataDirOptions(table_drop, options);
   table_drop->callback([&options] {
     auto [db, name] = SplitTable(table_name);
-    auto dir = OpenOrDie(options);
-    Done(dir, AdminOrDie(options, dir).DropTable(db, name));
+    RunVerb(options, {"DELETE", ApiPath({"tables", db, name})});
   });
 
   // grant / revoke
@@ -338,22 +330,20 @@ void AddAdminCommands(CLI::App& app, GlobalOptions& options) {
       "  weir grant --role R --tag domain=sales --permissions ASSOCIATE          may assign domain=sales\n"
       "Which permissions each resource takes: docs/lake-permissions.md.");
   AddGrantOptions(grant, grant_args);
-  AddDataDirOption(grant, options);
+  AddDataDirOptions(grant, options);
   grant->callback([&options] {
     access::Grant request = RequestOf(grant_args, false);
-    auto dir = OpenOrDie(options);
-    Done(dir, AdminOrDie(options, dir).Grant(request));
+    RunVerb(options, {"POST", ApiPath({"grants"}), Json(stack::GrantToJson(request))});
   });
   auto* revoke = app.add_subcommand(
       "revoke",
       "Revoke permissions (default SELECT) from a role's grant on the same resource; on a whole --table, from "
       "every grant the role holds on the table. --grantable alone revokes only the grant option");
   AddGrantOptions(revoke, grant_args);
-  AddDataDirOption(revoke, options);
+  AddDataDirOptions(revoke, options);
   revoke->callback([&options] {
     access::Grant request = RequestOf(grant_args, true);
-    auto dir = OpenOrDie(options);
-    Done(dir, AdminOrDie(options, dir).Revoke(request));
+    RunVerb(options, {"POST", ApiPath({"grants", "revoke"}), Json(stack::GrantToJson(request))});
   });
 
   // data lake administrators
@@ -367,22 +357,16 @@ void AddAdminCommands(CLI::App& app, GlobalOptions& options) {
     auto* command = lake_admin->add_subcommand(
         verb, add ? "Make a role or a user a data lake administrator" : "Remove a data lake administrator");
     command->add_option("principal", admin_principal, "role/NAME or user/NAME")->required();
-    AddDataDirOption(command, options);
+    AddDataDirOptions(command, options);
     command->callback([&options, add] {
-      auto dir = OpenOrDie(options);
-      auto verbs = AdminOrDie(options, dir);
-      Done(dir, add ? verbs.AddLakeAdmin(admin_principal) : verbs.RemoveLakeAdmin(admin_principal));
+      RunVerb(options, add ? ApiRequest{"POST", ApiPath({"lake-admins"}), {{"principal", admin_principal}}}
+                           : ApiRequest{"DELETE", ApiPath({"lake-admins", admin_principal})});
     });
   }
   auto* lake_admin_list =
       lake_admin->add_subcommand("list", "List data lake administrators, one role/NAME or user/NAME a line");
-  AddDataDirOption(lake_admin_list, options);
-  lake_admin_list->callback([&options] {
-    auto dir = OpenOrDie(options);
-    CheckOrDie(options, dir, {admin::Operation::kGetDataLakeSettings});
-    for (const auto& p : dir->snapshot()->lake_admins()) std::cout << p << "\n";
-    Done(dir, Status::Ok());
-  });
+  AddDataDirOptions(lake_admin_list, options);
+  lake_admin_list->callback([&options] { RunVerb(options, {"GET", ApiPath({"lake-admins"})}, Lines("lake_admins")); });
 
   // data cells filters
   auto* filter = app.add_subcommand("filter", "Create, delete and list data cells filters")->require_subcommand(1);
@@ -398,35 +382,41 @@ void AddAdminCommands(CLI::App& app, GlobalOptions& options) {
   filter_create->add_option("--row-filter", filter_args.row_filter,
                             "Rows the filter admits, e.g. \"i_category = 'Electronics'\" (default: all rows)");
   AddColumnOptions(filter_create, filter_args);
-  AddDataDirOption(filter_create, options);
+  AddDataDirOptions(filter_create, options);
   filter_create->callback([&options] {
     auto [db, name] = SplitTable(filter_args.table);
     std::vector<std::string> columns;
     auto scope = ScopeOf(filter_args, &columns);
-    auto dir = OpenOrDie(options);
-    Done(dir, AdminOrDie(options, dir).CreateFilter(db, name, filter_name, filter_args.row_filter, scope, columns));
+    Json body = {{"database", db},
+                 {"table", name},
+                 {"name", filter_name},
+                 {"row_filter", filter_args.row_filter},
+                 {"columns", ColumnsJson(scope, columns)}};
+    RunVerb(options, {"POST", ApiPath({"filters"}), body});
   });
   auto* filter_delete = filter->add_subcommand("delete", "Delete a data cells filter and the grants on it");
   filter_delete->add_option("name", filter_name, "Filter name")->required();
   filter_delete->add_option("--table", filter_args.table, "DATABASE.TABLE")->required();
-  AddDataDirOption(filter_delete, options);
+  AddDataDirOptions(filter_delete, options);
   filter_delete->callback([&options] {
     auto [db, name] = SplitTable(filter_args.table);
-    auto dir = OpenOrDie(options);
-    Done(dir, AdminOrDie(options, dir).DeleteFilter(db, name, filter_name));
+    RunVerb(options, {"DELETE", ApiPath({"filters", db, name, filter_name})});
   });
   auto* filter_list = filter->add_subcommand("list", "List data cells filters");
-  AddDataDirOption(filter_list, options);
+  AddDataDirOptions(filter_list, options);
   filter_list->callback([&options] {
-    auto dir = OpenOrDie(options);
-    CheckOrDie(options, dir, {admin::Operation::kListFilters});
-    for (const auto& f : dir->snapshot()->filters()) {
-      std::string columns = access::ColumnScopeName(f.scope);
-      for (size_t i = 0; i < f.columns.size(); i++) columns += (i ? "," : " ") + f.columns[i];
-      std::cout << f.database << "." << f.table << "\t" << f.name << "\t"
-                << (f.row_filter.empty() ? "all rows" : f.row_filter) << "\t" << columns << "\n";
-    }
-    Done(dir, Status::Ok());
+    RunVerb(options, {"GET", ApiPath({"filters"})}, [](const Json& answer) {
+      for (const auto& f : answer["filters"]) {
+        std::string columns = f["scope"].get<std::string>();
+        for (size_t i = 0; i < f["columns"].size(); i++)
+          columns += (i ? "," : " ") + f["columns"][i].get<std::string>();
+        std::string row_filter = f["row_filter"].get<std::string>();
+        std::cout << f["database"].get<std::string>() << "." << f["table"].get<std::string>() << "\t"
+                  << f["name"].get<std::string>() << "\t" << (row_filter.empty() ? "all rows" : row_filter) << "\t"
+                  << columns << "\n";
+      }
+      return Status::Ok();
+    });
   });
 }
 

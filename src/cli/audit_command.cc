@@ -1,6 +1,7 @@
 // weir audit: list and follow audit records; weir audit verify: check the
-// hash chain. Both open the metadata store read-only, so they work beside a
-// server holding the data directory.
+// hash chain. Beside a server holding the data directory, the listing goes
+// through its admin API (GET /v1/audit); otherwise, and for verify, the
+// metadata store is opened read-only, which works beside a server too.
 
 #include <chrono>
 #include <cstdio>
@@ -25,6 +26,8 @@
 #include "cli/command_support.h"
 #include "cli/commands.h"
 #include "cli/output.h"
+#include "cli/remote.h"
+#include "cli/verb.h"
 #include "store/store.h"
 
 namespace weir::cli {
@@ -98,6 +101,51 @@ void Print(const audit::Record& record, bool json) {
   }
 }
 
+// One page of matching records after seq `after` (exclusive): the records,
+// the seq to read after next, and whether the trail was read to its end.
+struct Page {
+  std::vector<audit::Record> records;
+  int64_t next_after = 0;
+  bool end = true;
+};
+using PageReader = std::function<Result<Page>(int64_t after)>;
+
+// Pages through the store opened read-only, filtering here.
+PageReader StorePages(std::shared_ptr<store::Store> store, audit::Query query) {
+  return [store, query](int64_t after) -> Result<Page> {
+    WEIR_ASSIGN_OR_RETURN(auto batch, store->ReadAudit(after, kReadBatch));
+    Page page;
+    page.next_after = after;
+    page.end = batch.size() < kReadBatch;
+    for (auto& record : batch) {
+      page.next_after = record.seq;
+      if (audit::Matches(query, record)) page.records.push_back(std::move(record));
+    }
+    return page;
+  };
+}
+
+// Pages through a running server's GET /v1/audit, which filters.
+PageReader ApiPages(Remote remote, std::vector<std::pair<std::string, std::string>> filters) {
+  return [remote, filters](int64_t after) -> Result<Page> {
+    auto query = filters;
+    query.emplace_back("after", std::to_string(after));
+    query.emplace_back("limit", std::to_string(kReadBatch));
+    WEIR_ASSIGN_OR_RETURN(Json answer, CallApi(remote, "GET", ApiPath({"audit"}, query), nullptr));
+    Page page;
+    page.next_after = answer.value("next_after", after);
+    page.end = answer["records"].size() < kReadBatch;
+    for (const auto& item : answer["records"]) {
+      audit::Record record;
+      if (!audit::FromJson(nlohmann::json(item), &record)) {
+        return Status::Internal("the server sent an audit record that does not parse");
+      }
+      page.records.push_back(std::move(record));
+    }
+    return page;
+  };
+}
+
 struct ListArgs {
   std::string user;
   std::string role;
@@ -127,21 +175,36 @@ struct ListArgs {
     if (!parsed.ok()) Finish(parsed.status());
     *bound = *parsed;
   }
-  std::unique_ptr<store::Store> store = OpenAuthorizedOrDie(options);
+  // Through a running server's API when there is one and credentials for
+  // it (the server authorizes the caller), else from the store opened
+  // read-only, which works beside a server too (as it always has, for
+  // whoever may open the data directory).
+  auto remote = FindServer(options, options.server);
+  if (!remote.ok() && !options.server.empty()) Finish(remote.status());
+  PageReader read;
+  if (remote.ok() && *remote) {
+    read = ApiPages(**remote, {{"user", args.user},
+                               {"role", args.role},
+                               {"action", args.action},
+                               {"decision", args.decision},
+                               {"since", args.since},
+                               {"until", args.until}});
+  } else {
+    read = StorePages(OpenAuthorizedOrDie(options), query);
+  }
 
   // The matching records; with --limit, only the newest that many.
   std::deque<audit::Record> matched;
   int64_t after = 0;
   while (true) {
-    auto batch = store->ReadAudit(after, kReadBatch);
-    if (!batch.ok()) Finish(batch.status());
-    for (auto& record : *batch) {
-      after = record.seq;
-      if (!audit::Matches(query, record)) continue;
+    auto page = read(after);
+    if (!page.ok()) Finish(page.status());
+    after = page->next_after;
+    for (auto& record : page->records) {
       matched.push_back(std::move(record));
       if (args.limit > 0 && static_cast<int64_t>(matched.size()) > args.limit) matched.pop_front();
     }
-    if (batch->size() < kReadBatch) break;
+    if (page->end) break;
   }
   if (!args.json) PrintHeader();
   for (const auto& record : matched) Print(record, args.json);
@@ -153,14 +216,12 @@ struct ListArgs {
   while (true) {
     std::this_thread::sleep_for(kFollowInterval);
     while (true) {
-      auto batch = store->ReadAudit(after, kReadBatch);
-      if (!batch.ok()) Finish(batch.status());
-      for (const auto& record : *batch) {
-        after = record.seq;
-        if (audit::Matches(query, record)) Print(record, args.json);
-      }
+      auto page = read(after);
+      if (!page.ok()) Finish(page.status());
+      after = page->next_after;
+      for (const auto& record : page->records) Print(record, args.json);
       std::cout.flush();
-      if (batch->size() < kReadBatch) break;
+      if (page->end) break;
     }
   }
 }
@@ -208,6 +269,9 @@ void AddAuditCommand(CLI::App& app, GlobalOptions& options) {
   audit->add_option("--limit", args->limit, "Only the newest N matching records (with --follow: of those so far)");
   audit->add_flag("--json", args->json, "One JSON object a line (the records' exported form)");
   audit->add_flag("--follow", args->follow, "Keep printing matching records as they are committed (Ctrl-C stops)");
+  audit->add_option("--server", options.server,
+                    "Go through this server's admin API (https://HOST:PORT); by default, through the server "
+                    "D/server.json names when one is running on the data directory, else read D's store");
 
   auto verify_json = std::make_shared<bool>(false);
   CLI::App* verify = audit->add_subcommand(

@@ -3,10 +3,6 @@
 #include <cstdlib>
 #include <sstream>
 
-#include "access/snapshot.h"
-#include "admin/admin.h"
-#include "admin/data_dir.h"
-#include "cli/caller.h"
 #include "cli/commands.h"
 #include "cli/output.h"
 
@@ -30,19 +26,6 @@ std::vector<std::string> SplitList(const std::string& text) {
     if (b != std::string::npos) out.push_back(item.substr(b, e - b + 1));
   }
   return out;
-}
-
-std::shared_ptr<const access::Snapshot> SnapshotOrDie(const GlobalOptions& options, const admin::Access& access) {
-  auto dir = admin::DataDir::Open(options.data_dir);
-  if (!dir.ok()) Finish(dir.status());
-  Status status = [&]() -> Status {
-    WEIR_ASSIGN_OR_RETURN(admin::Caller caller, ActingCaller(options, **dir));
-    return admin::Admin(dir->get(), std::move(caller)).Check(access);
-  }();
-  std::shared_ptr<const access::Snapshot> snapshot = (*dir)->snapshot();
-  dir.value().reset();
-  if (!status.ok()) Finish(status);
-  return snapshot;
 }
 
 }  // namespace weir::cli

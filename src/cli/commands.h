@@ -14,6 +14,9 @@ struct GlobalOptions {
   // --user: the user admin commands act as (else $WEIR_USER; neither = the
   // local administrator). See cli/caller.h.
   std::string user;
+  // --server: the admin API to go through (cli/verb.h); "" = the one
+  // D/server.json names when it is running, else the data directory.
+  std::string server;
 };
 
 // Each Add*Commands registers its subcommands on `app`; the callbacks exit

@@ -7,58 +7,16 @@
 
 #include <CLI/CLI.hpp>
 
-#include "access/snapshot.h"
-#include "admin/admin.h"
-#include "admin/data_dir.h"
-#include "audit/audit_log.h"
-#include "cli/caller.h"
+#include "cli/command_support.h"
 #include "cli/commands.h"
 #include "cli/output.h"
-#include "iam/assume.h"
+#include "cli/verb.h"
+#include "iam/role.h"
 #include "iam/scram.h"
-#include "iam/session_credentials.h"
-#include "store/store.h"
 
 namespace weir::cli {
 
 namespace {
-
-// Runs `verb` against the data directory, acting as the command's caller
-// (cli/caller.h), or as the local administrator when `local`, and exits
-// with its status.
-template <typename F>
-[[noreturn]] void RunAs(const GlobalOptions& options, F verb, bool local) {
-  Status status;
-  {
-    auto dir = admin::DataDir::Open(options.data_dir);
-    if (!dir.ok()) {
-      status = dir.status();
-    } else {
-      auto caller = local ? admin::Caller::Local(admin::LocalActor()) : ActingCaller(options, **dir);
-      if (!caller.ok()) {
-        status = caller.status();
-      } else {
-        admin::Admin admin(dir->get(), std::move(caller).value());
-        status = verb(admin, **dir);
-      }
-    }
-  }
-  if (!status.ok()) {
-    PrintError(status);
-    std::exit(1);
-  }
-  std::exit(0);
-}
-
-template <typename F>
-[[noreturn]] void Run(const GlobalOptions& options, F verb) {
-  RunAs(options, std::move(verb), /*local=*/false);
-}
-
-template <typename F>
-[[noreturn]] void RunLocal(const GlobalOptions& options, F verb) {
-  RunAs(options, std::move(verb), /*local=*/true);
-}
 
 Result<iam::Tags> ParseTags(const std::vector<std::string>& items) {
   iam::Tags tags;
@@ -82,15 +40,43 @@ Result<std::string> ReadDocument(const std::string& path) {
   return buffer.str();
 }
 
-void AddDataDir(CLI::App* command, GlobalOptions& options, bool user_option = true) {
-  command->add_option("--data-dir", options.data_dir, "Data directory (default: $WEIR_DATA_DIR or ./weir-data)");
-  if (user_option) AddUserOption(command, options);
+// KEY=VALUE items as the API's {"KEY": "VALUE"}; exits on a malformed one.
+Json TagsOrDie(const std::vector<std::string>& items) {
+  auto tags = ParseTags(items);
+  if (!tags.ok()) Finish(tags.status());
+  return Json(*tags);
 }
 
-std::string TagText(const iam::Tags& tags) {
-  std::string out;
-  for (const auto& [k, v] : tags) out += (out.empty() ? "" : ",") + k + "=" + v;
-  return out;
+// A policy document's text; exits when it cannot be read.
+std::string DocumentOrDie(const std::string& path) {
+  auto doc = ReadDocument(path);
+  if (!doc.ok()) Finish(doc.status());
+  return *doc;
+}
+
+// The password --password-env names (exits when it is empty), or a
+// generated one (`*generated` set).
+std::string PasswordOrDie(const std::string& variable, bool* generated) {
+  *generated = variable.empty();
+  if (*generated) return iam::GeneratePassword();
+  const char* value = std::getenv(variable.c_str());
+  if (value == nullptr || *value == '\0')
+    Finish(Status::InvalidArgument("environment variable " + variable + " is empty"));
+  return value;
+}
+
+Printer PrintGenerated(bool generated, const std::string& password) {
+  return [generated, password](const Json&) {
+    if (generated) std::cout << "password: " << password << "\n";
+    return Status::Ok();
+  };
+}
+
+Printer PrintPretty() {
+  return [](const Json& answer) {
+    std::cout << answer.dump(2) << "\n";
+    return Status::Ok();
+  };
 }
 
 }  // namespace
@@ -110,26 +96,12 @@ void AddIdentityCommands(CLI::App& app, GlobalOptions& options) {
   user_create->add_option("--execution-role", execution_role, "The role the user may always use")->required();
   user_create->add_option("--password-env", password_env, "Environment variable holding the password");
   user_create->add_option("--tag", tags, "KEY=VALUE (repeatable)");
-  AddDataDir(user_create, options);
+  AddDataDirOptions(user_create, options);
   user_create->callback([&options] {
-    std::string password;
-    bool generated = password_env.empty();
-    if (generated) {
-      password = iam::GeneratePassword();
-    } else {
-      const char* value = std::getenv(password_env.c_str());
-      if (value == nullptr || *value == '\0') {
-        PrintError(Status::InvalidArgument("environment variable " + password_env + " is empty"));
-        std::exit(1);
-      }
-      password = value;
-    }
-    Run(options, [&](admin::Admin& admin, admin::DataDir&) -> Status {
-      WEIR_ASSIGN_OR_RETURN(iam::Tags parsed, ParseTags(tags));
-      WEIR_RETURN_IF_ERROR(admin.CreateUser(name, execution_role, password, parsed));
-      if (generated) std::cout << "password: " << password << "\n";
-      return Status::Ok();
-    });
+    bool generated = false;
+    std::string password = PasswordOrDie(password_env, &generated);
+    Json body = {{"name", name}, {"execution_role", execution_role}, {"password", password}, {"tags", TagsOrDie(tags)}};
+    RunVerb(options, {"POST", ApiPath({"users"}), body}, PrintGenerated(generated, password));
   });
   auto* user_update = user->add_subcommand("update", "Change a user's execution role, state or tags");
   user_update->add_option("name", name, "User name")->required();
@@ -138,67 +110,58 @@ void AddIdentityCommands(CLI::App& app, GlobalOptions& options) {
   user_update->add_flag("--disable", disable, "Refuse the user's connections")->excludes(enable_flag);
   user_update->add_option("--tag", tags, "KEY=VALUE to add or replace (repeatable)");
   user_update->add_option("--untag", untags, "KEY to remove (repeatable)");
-  AddDataDir(user_update, options);
+  AddDataDirOptions(user_update, options);
   user_update->callback([&options] {
-    Run(options, [&](admin::Admin& admin, admin::DataDir&) -> Status {
-      WEIR_ASSIGN_OR_RETURN(iam::Tags parsed, ParseTags(tags));
-      std::optional<std::string> role;
-      if (!execution_role.empty()) role = execution_role;
-      std::optional<bool> enabled;
-      if (enable || disable) enabled = enable;
-      return admin.UpdateUser(name, role, enabled, parsed, untags);
-    });
+    Json body = {{"set_tags", TagsOrDie(tags)}, {"remove_tags", untags}};
+    if (!execution_role.empty()) body["execution_role"] = execution_role;
+    if (enable || disable) body["enabled"] = enable;
+    RunVerb(options, {"PATCH", ApiPath({"users", name}), body});
   });
   auto* user_password = user->add_subcommand(
       "set-password", "Set a user's password (from --password-env, or generated and printed once)");
   user_password->add_option("name", name, "User name")->required();
   user_password->add_option("--password-env", password_env, "Environment variable holding the password");
-  AddDataDir(user_password, options);
+  AddDataDirOptions(user_password, options);
   user_password->callback([&options] {
     bool generated = password_env.empty();
     const char* value = generated ? nullptr : std::getenv(password_env.c_str());
     std::string password = generated ? iam::GeneratePassword() : (value ? value : "");
-    Run(options, [&](admin::Admin& admin, admin::DataDir&) -> Status {
-      WEIR_RETURN_IF_ERROR(admin.SetPassword(name, password));
-      if (generated) std::cout << "password: " << password << "\n";
-      return Status::Ok();
-    });
+    RunVerb(options, {"PUT", ApiPath({"users", name, "password"}), {{"password", password}}},
+            PrintGenerated(generated, password));
   });
   static std::string key_id;
   auto* key_create = user->add_subcommand(
       "create-access-key", "Create an access key for API use; prints the key id and the secret (shown only once)");
   key_create->add_option("name", name, "User name")->required();
-  AddDataDir(key_create, options);
+  AddDataDirOptions(key_create, options);
   key_create->callback([&options] {
-    Run(options, [&](admin::Admin& admin, admin::DataDir&) -> Status {
-      WEIR_ASSIGN_OR_RETURN(auto key, admin.CreateAccessKey(name));
-      std::cout << "access_key_id: " << key.first << "\nsecret_access_key: " << key.second << "\n";
+    RunVerb(options, {"POST", ApiPath({"users", name, "access-keys"})}, [](const Json& key) {
+      std::cout << "access_key_id: " << key["access_key_id"].get<std::string>()
+                << "\nsecret_access_key: " << key["secret_access_key"].get<std::string>() << "\n";
       return Status::Ok();
     });
   });
   auto* key_delete = user->add_subcommand("delete-access-key", "Delete one of a user's access keys");
   key_delete->add_option("name", name, "User name")->required();
   key_delete->add_option("key_id", key_id, "Access key id")->required();
-  AddDataDir(key_delete, options);
-  key_delete->callback([&options] {
-    Run(options, [&](admin::Admin& admin, admin::DataDir&) { return admin.DeleteAccessKey(name, key_id); });
-  });
+  AddDataDirOptions(key_delete, options);
+  key_delete->callback([&options] { RunVerb(options, {"DELETE", ApiPath({"users", name, "access-keys", key_id})}); });
   auto* user_delete = user->add_subcommand("delete", "Delete a user");
   user_delete->add_option("name", name, "User name")->required();
-  AddDataDir(user_delete, options);
-  user_delete->callback(
-      [&options] { Run(options, [&](admin::Admin& admin, admin::DataDir&) { return admin.DeleteUser(name); }); });
+  AddDataDirOptions(user_delete, options);
+  user_delete->callback([&options] { RunVerb(options, {"DELETE", ApiPath({"users", name})}); });
   auto* user_list = user->add_subcommand("list", "List users: name, ARN, execution role, state, tags");
-  AddDataDir(user_list, options);
+  AddDataDirOptions(user_list, options);
   user_list->callback([&options] {
-    Run(options, [&](admin::Admin& admin, admin::DataDir& dir) -> Status {
-      WEIR_RETURN_IF_ERROR(admin.Check({admin::Operation::kListUsers}));
-      WEIR_ASSIGN_OR_RETURN(store::MetadataState state, dir.store().Load());
-      for (const auto& u : state.users) {
-        std::string keys;
-        for (const auto& k : u.access_keys) keys += (keys.empty() ? "" : ",") + k.id;
-        std::cout << u.name << "\t" << state.cluster.UserArn(u.name) << "\t" << u.execution_role << "\t"
-                  << (u.enabled ? "enabled" : "disabled") << "\t" << TagText(u.tags) << "\t" << keys << "\n";
+    RunVerb(options, {"GET", ApiPath({"users"})}, [](const Json& answer) {
+      for (const auto& u : answer["users"]) {
+        std::string tag_text, keys;
+        for (const auto& [k, v] : u["tags"].items())
+          tag_text += (tag_text.empty() ? "" : ",") + k + "=" + v.get<std::string>();
+        for (const auto& k : u["access_keys"]) keys += (keys.empty() ? "" : ",") + k.get<std::string>();
+        std::cout << u["name"].get<std::string>() << "\t" << u["arn"].get<std::string>() << "\t"
+                  << u["execution_role"].get<std::string>() << "\t"
+                  << (u["enabled"].get<bool>() ? "enabled" : "disabled") << "\t" << tag_text << "\t" << keys << "\n";
       }
       return Status::Ok();
     });
@@ -209,71 +172,50 @@ void AddIdentityCommands(CLI::App& app, GlobalOptions& options) {
   auto* trust = role->add_subcommand("set-trust-policy", "Set a role's trust policy (IAM JSON) from a file or '-'");
   trust->add_option("role", role_name, "Role")->required();
   trust->add_option("file", file, "Policy document (JSON), or - for standard input")->required();
-  AddDataDir(trust, options);
+  AddDataDirOptions(trust, options);
   trust->callback([&options] {
-    Run(options, [&](admin::Admin& admin, admin::DataDir&) -> Status {
-      WEIR_ASSIGN_OR_RETURN(std::string doc, ReadDocument(file));
-      return admin.SetTrustPolicy(role_name, doc);
-    });
+    RunVerb(options, {"PUT", ApiPath({"roles", role_name, "trust-policy"}), {{"document", DocumentOrDie(file)}}});
   });
   auto* put = role->add_subcommand("put-policy", "Add or replace an inline identity policy of a role");
   put->add_option("role", role_name, "Role")->required();
   put->add_option("name", policy_name, "Inline policy name")->required();
   put->add_option("file", file, "Policy document (JSON), or - for standard input")->required();
-  AddDataDir(put, options);
+  AddDataDirOptions(put, options);
   put->callback([&options] {
-    Run(options, [&](admin::Admin& admin, admin::DataDir&) -> Status {
-      WEIR_ASSIGN_OR_RETURN(std::string doc, ReadDocument(file));
-      return admin.PutRolePolicy(role_name, policy_name, doc);
-    });
+    RunVerb(options,
+            {"PUT", ApiPath({"roles", role_name, "policies", policy_name}), {{"document", DocumentOrDie(file)}}});
   });
   auto* del = role->add_subcommand("delete-policy", "Delete an inline policy of a role");
   del->add_option("role", role_name, "Role")->required();
   del->add_option("name", policy_name, "Inline policy name")->required();
-  AddDataDir(del, options);
-  del->callback([&options] {
-    Run(options, [&](admin::Admin& admin, admin::DataDir&) { return admin.DeleteRolePolicy(role_name, policy_name); });
-  });
+  AddDataDirOptions(del, options);
+  del->callback([&options] { RunVerb(options, {"DELETE", ApiPath({"roles", role_name, "policies", policy_name})}); });
   auto* attach = role->add_subcommand("attach-policy", "Attach a managed policy to a role");
   attach->add_option("role", role_name, "Role")->required();
   attach->add_option("policy", policy_name, "Managed policy name")->required();
-  AddDataDir(attach, options);
+  AddDataDirOptions(attach, options);
   attach->callback([&options] {
-    Run(options, [&](admin::Admin& admin, admin::DataDir&) { return admin.AttachRolePolicy(role_name, policy_name); });
+    RunVerb(options, {"PUT", ApiPath({"roles", role_name, "attached-policies", policy_name})});
   });
   auto* detach = role->add_subcommand("detach-policy", "Detach a managed policy from a role");
   detach->add_option("role", role_name, "Role")->required();
   detach->add_option("policy", policy_name, "Managed policy name")->required();
-  AddDataDir(detach, options);
+  AddDataDirOptions(detach, options);
   detach->callback([&options] {
-    Run(options, [&](admin::Admin& admin, admin::DataDir&) { return admin.DetachRolePolicy(role_name, policy_name); });
+    RunVerb(options, {"DELETE", ApiPath({"roles", role_name, "attached-policies", policy_name})});
   });
   auto* role_tag = role->add_subcommand("tag", "Add, replace or remove a role's tags");
   role_tag->add_option("role", role_name, "Role")->required();
   role_tag->add_option("--tag", tags, "KEY=VALUE to add or replace (repeatable)");
   role_tag->add_option("--untag", untags, "KEY to remove (repeatable)");
-  AddDataDir(role_tag, options);
+  AddDataDirOptions(role_tag, options);
   role_tag->callback([&options] {
-    Run(options, [&](admin::Admin& admin, admin::DataDir&) -> Status {
-      WEIR_ASSIGN_OR_RETURN(iam::Tags parsed, ParseTags(tags));
-      return admin.TagRole(role_name, parsed, untags);
-    });
+    RunVerb(options, {"POST", ApiPath({"roles", role_name, "tags"}), {{"set", TagsOrDie(tags)}, {"remove", untags}}});
   });
   auto* role_show = role->add_subcommand("show", "Show a role: ARN, trust policy, policies, tags");
   role_show->add_option("role", role_name, "Role")->required();
-  AddDataDir(role_show, options);
-  role_show->callback([&options] {
-    Run(options, [&](admin::Admin& admin, admin::DataDir& dir) -> Status {
-      WEIR_RETURN_IF_ERROR(admin.Check({admin::Operation::kGetRole, role_name}));
-      WEIR_ASSIGN_OR_RETURN(store::MetadataState state, dir.store().Load());
-      for (const auto& r : state.roles) {
-        if (r.name != role_name) continue;
-        std::cout << iam::DescribeRole(r, state.cluster).dump(2) << "\n";
-        return Status::Ok();
-      }
-      return Status::NotFound("role " + role_name + " does not exist");
-    });
-  });
+  AddDataDirOptions(role_show, options);
+  role_show->callback([&options] { RunVerb(options, {"GET", ApiPath({"roles", role_name})}, PrintPretty()); });
 
   // --- runtime roles
   static bool json = false;
@@ -286,47 +228,26 @@ void AddIdentityCommands(CLI::App& app, GlobalOptions& options) {
   can_assume->add_option("user", name, "User")->required();
   can_assume->add_option("role", role_name, "Role name or ARN")->required();
   can_assume->add_flag("--json", json, "Print JSON");
-  AddDataDir(can_assume, options);
+  AddDataDirOptions(can_assume, options);
   can_assume->callback([&options] {
-    bool allowed = false;
-    Run(options, [&](admin::Admin& admin, admin::DataDir& dir) -> Status {
-      WEIR_RETURN_IF_ERROR(admin.Check({admin::Operation::kSimulateUser, name}));
-      WEIR_ASSIGN_OR_RETURN(store::MetadataState state, dir.store().Load());
-      iam::Directory directory(state);
-      iam::AssumeDecision d = directory.CanAssume(name, role_name);
-      allowed = d.allowed;
-      if (json) {
-        nlohmann::json matched = nlohmann::json::array();
-        for (const auto& m : d.matched) {
-          matched.push_back(
-              {{"statement", m.statement}, {"effect", m.effect == iam::Effect::kAllow ? "Allow" : "Deny"}});
-        }
-        std::cout << nlohmann::json{{"allowed", d.allowed},
-                                    {"check", iam::AssumeCheckName(d.check)},
-                                    {"role_arn", d.role_arn},
-                                    {"message", d.message},
-                                    {"matched", matched}}
-                         .dump()
-                  << "\n";
-      } else {
-        std::cout << (d.allowed ? "allowed" : "denied") << " (" << iam::AssumeCheckName(d.check) << "): " << d.message
-                  << "\n";
-      }
-      return Status::Ok();
-    });
-    (void)allowed;
+    RunVerb(options, {"GET", ApiPath({"access", "can-assume"}, {{"user", name}, {"role", role_name}})},
+            [](const Json& d) {
+              if (json) {
+                std::cout << d.dump() << "\n";
+              } else {
+                std::cout << (d["allowed"].get<bool>() ? "allowed" : "denied") << " (" << d["check"].get<std::string>()
+                          << "): " << d["message"].get<std::string>() << "\n";
+              }
+              return Status::Ok();
+            });
   });
   auto* roles = user->add_subcommand("roles", "The roles a user may run sessions as (execution role first)");
   roles->add_option("name", name, "User")->required();
-  AddDataDir(roles, options);
+  AddDataDirOptions(roles, options);
   roles->callback([&options] {
-    Run(options, [&](admin::Admin& admin, admin::DataDir& dir) -> Status {
-      WEIR_RETURN_IF_ERROR(admin.Check({admin::Operation::kGetUser, name}));
-      WEIR_ASSIGN_OR_RETURN(store::MetadataState state, dir.store().Load());
-      iam::Directory directory(state);
-      if (directory.FindUser(name) == nullptr) return Status::NotFound("user " + name + " does not exist");
-      for (const auto& r : directory.AssumableRoles(name)) {
-        std::cout << r << "\t" << state.cluster.RoleArn(r) << "\n";
+    RunVerb(options, {"GET", ApiPath({"users", name, "roles"})}, [](const Json& answer) {
+      for (const auto& r : answer["roles"]) {
+        std::cout << r["name"].get<std::string>() << "\t" << r["arn"].get<std::string>() << "\n";
       }
       return Status::Ok();
     });
@@ -339,37 +260,29 @@ void AddIdentityCommands(CLI::App& app, GlobalOptions& options) {
   policy_create->add_option("name", policy_name, "Policy name")->required();
   policy_create->add_option("file", file, "Policy document (JSON), or - for standard input")->required();
   policy_create->add_option("--description", description, "Free text");
-  AddDataDir(policy_create, options);
+  AddDataDirOptions(policy_create, options);
   policy_create->callback([&options] {
-    Run(options, [&](admin::Admin& admin, admin::DataDir&) -> Status {
-      WEIR_ASSIGN_OR_RETURN(std::string doc, ReadDocument(file));
-      return admin.CreatePolicy(policy_name, doc, description);
-    });
+    Json body = {{"name", policy_name}, {"document", DocumentOrDie(file)}, {"description", description}};
+    RunVerb(options, {"POST", ApiPath({"policies"}), body});
   });
   auto* policy_update = policy->add_subcommand("update", "Replace a managed policy's document");
   policy_update->add_option("name", policy_name, "Policy name")->required();
   policy_update->add_option("file", file, "Policy document (JSON), or - for standard input")->required();
-  AddDataDir(policy_update, options);
+  AddDataDirOptions(policy_update, options);
   policy_update->callback([&options] {
-    Run(options, [&](admin::Admin& admin, admin::DataDir&) -> Status {
-      WEIR_ASSIGN_OR_RETURN(std::string doc, ReadDocument(file));
-      return admin.UpdatePolicy(policy_name, doc);
-    });
+    RunVerb(options, {"PUT", ApiPath({"policies", policy_name}), {{"document", DocumentOrDie(file)}}});
   });
   auto* policy_delete = policy->add_subcommand("delete", "Delete a managed policy (detach it from roles first)");
   policy_delete->add_option("name", policy_name, "Policy name")->required();
-  AddDataDir(policy_delete, options);
-  policy_delete->callback([&options] {
-    Run(options, [&](admin::Admin& admin, admin::DataDir&) { return admin.DeletePolicy(policy_name); });
-  });
+  AddDataDirOptions(policy_delete, options);
+  policy_delete->callback([&options] { RunVerb(options, {"DELETE", ApiPath({"policies", policy_name})}); });
   auto* policy_list = policy->add_subcommand("list", "List managed policies with their ARNs");
-  AddDataDir(policy_list, options);
+  AddDataDirOptions(policy_list, options);
   policy_list->callback([&options] {
-    Run(options, [&](admin::Admin& admin, admin::DataDir& dir) -> Status {
-      WEIR_RETURN_IF_ERROR(admin.Check({admin::Operation::kListPolicies}));
-      WEIR_ASSIGN_OR_RETURN(store::MetadataState state, dir.store().Load());
-      for (const auto& p : state.policies) {
-        std::cout << p.name << "\t" << state.cluster.PolicyArn(p.name) << "\t" << p.description << "\n";
+    RunVerb(options, {"GET", ApiPath({"policies"})}, [](const Json& answer) {
+      for (const auto& p : answer["policies"]) {
+        std::cout << p["name"].get<std::string>() << "\t" << p["arn"].get<std::string>() << "\t"
+                  << p["description"].get<std::string>() << "\n";
       }
       return Status::Ok();
     });
@@ -391,83 +304,53 @@ void AddIdentityCommands(CLI::App& app, GlobalOptions& options) {
   get_creds->footer(
       "Acts as the user named by $WEIR_USER (password in $WEIR_PASSWORD), else as the local administrator. A user "
       "asking for another user's credentials needs elasticmapreduce:GetClusterSessionCredentials itself.");
-  AddDataDir(get_creds, options, /*user_option=*/false);
+  AddDataDirOptions(get_creds, options, /*user_option=*/false);
   get_creds->callback([&options] {
-    Run(options, [&](admin::Admin& admin, admin::DataDir&) -> Status {
-      WEIR_ASSIGN_OR_RETURN(iam::SessionCredentials creds, admin.GetSessionCredentials(user_name, role_name, duration));
+    Json body = {{"user", user_name}, {"role", role_name}, {"duration_seconds", duration}};
+    RunVerb(options, {"POST", ApiPath({"sts", "session-credentials"}), body}, [](const Json& creds) {
       if (json) {
-        std::cout << nlohmann::json{{"username", creds.username},
-                                    {"password", creds.password},
-                                    {"expiration", creds.expires_s}}
+        std::cout << nlohmann::json{{"username", creds["username"]},
+                                    {"password", creds["password"]},
+                                    {"expiration", creds["expires"]}}
                          .dump()
                   << "\n";
       } else {
-        std::cout << "username: " << creds.username << "\npassword: " << creds.password
-                  << "\nexpires: " << creds.expires_s << " (Unix seconds)\n";
+        std::cout << "username: " << creds["username"].get<std::string>()
+                  << "\npassword: " << creds["password"].get<std::string>() << "\nexpires: " << creds["expires"]
+                  << " (Unix seconds)\n";
       }
       return Status::Ok();
     });
   });
   auto* rotate = sts->add_subcommand("rotate-key", "Replace the session key: revokes every temporary credential");
-  AddDataDir(rotate, options);
-  rotate->callback(
-      [&options] { Run(options, [&](admin::Admin& admin, admin::DataDir&) { return admin.RotateSessionKey(); }); });
+  AddDataDirOptions(rotate, options);
+  rotate->callback([&options] { RunVerb(options, {"POST", ApiPath({"sts", "rotate-key"})}); });
   auto* check = sts->add_subcommand(
       "check", "Check temporary credentials (password on standard input): prints the user, role and expiry");
   check->add_option("--user", user_name, "User name the credentials were issued as")->required();
-  AddDataDir(check, options, /*user_option=*/false);
+  AddDataDirOptions(check, options, /*user_option=*/false);
   check->callback([&options] {
     std::string password;
     std::getline(std::cin, password);
-    // Verifies what the caller holds; acts for no one.
-    RunLocal(options, [&](admin::Admin&, admin::DataDir& dir) -> Status {
-      WEIR_ASSIGN_OR_RETURN(store::MetadataState state, dir.store().Load());
-      std::string key;
-      auto it = state.secrets.find("sts_key");
-      if (it == state.secrets.end() || !iam::Base64Decode(it->second, &key)) {
-        return Status::FailedPrecondition("the session key is missing: run weir sts rotate-key");
-      }
-      WEIR_ASSIGN_OR_RETURN(iam::SessionClaims claims,
-                            iam::VerifySessionPassword(key, iam::SessionUserFromName(user_name).value_or(user_name),
-                                                       password, audit::NowMicros() / 1000000));
-      std::cout << nlohmann::json{{"user", claims.user},
-                                  {"role", claims.role},
-                                  {"session_name", claims.session_name},
-                                  {"expiration", claims.expires_s}}
-                       .dump()
-                << "\n";
-      return Status::Ok();
-    });
+    // Verifies what the caller holds; needs no IAM action.
+    RunVerb(options, {"POST", ApiPath({"sts", "check"}), {{"user", user_name}, {"password", password}}},
+            [](const Json& claims) {
+              std::cout << claims.dump() << "\n";
+              return Status::Ok();
+            });
   });
 
   // --- cluster
   auto* cluster = app.add_subcommand("cluster", "Show the cluster record and change its tags")->require_subcommand(1);
   auto* cluster_show = cluster->add_subcommand("show", "Print the cluster's ARN, role and tags");
-  AddDataDir(cluster_show, options);
-  cluster_show->callback([&options] {
-    Run(options, [&](admin::Admin& admin, admin::DataDir& dir) -> Status {
-      WEIR_RETURN_IF_ERROR(admin.Check({admin::Operation::kDescribeCluster}));
-      WEIR_ASSIGN_OR_RETURN(store::MetadataState state, dir.store().Load());
-      nlohmann::ordered_json out;
-      out["arn"] = state.cluster.Arn();
-      out["account"] = state.cluster.account;
-      out["region"] = state.cluster.region;
-      out["name"] = state.cluster.name;
-      out["cluster_role"] = state.cluster.RoleArn(iam::kClusterRoleName);
-      out["tags"] = state.cluster.tags;
-      std::cout << out.dump(2) << "\n";
-      return Status::Ok();
-    });
-  });
+  AddDataDirOptions(cluster_show, options);
+  cluster_show->callback([&options] { RunVerb(options, {"GET", ApiPath({"cluster"})}, PrintPretty()); });
   auto* cluster_tag = cluster->add_subcommand("tag", "Add, replace or remove the cluster's tags");
   cluster_tag->add_option("--tag", tags, "KEY=VALUE to add or replace (repeatable)");
   cluster_tag->add_option("--untag", untags, "KEY to remove (repeatable)");
-  AddDataDir(cluster_tag, options);
+  AddDataDirOptions(cluster_tag, options);
   cluster_tag->callback([&options] {
-    Run(options, [&](admin::Admin& admin, admin::DataDir&) -> Status {
-      WEIR_ASSIGN_OR_RETURN(iam::Tags parsed, ParseTags(tags));
-      return admin.TagCluster(parsed, untags);
-    });
+    RunVerb(options, {"POST", ApiPath({"cluster", "tags"}), {{"set", TagsOrDie(tags)}, {"remove", untags}}});
   });
 }
 

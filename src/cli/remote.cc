@@ -14,11 +14,11 @@ namespace weir::cli {
 namespace {
 
 StatusCode CodeFor(int http_status, const std::string& code) {
-  if (code == "invalid_argument" || http_status == 400) return StatusCode::kInvalidArgument;
+  if (auto known = StatusCodeFromName(code)) return *known;
+  if (http_status == 400) return StatusCode::kInvalidArgument;
   if (http_status == 401) return StatusCode::kAuthenticationFailed;
   if (http_status == 403) return StatusCode::kPermissionDenied;
   if (http_status == 404) return StatusCode::kNotFound;
-  if (code == "already_exists") return StatusCode::kAlreadyExists;
   if (http_status == 409) return StatusCode::kFailedPrecondition;
   return StatusCode::kInternal;
 }
@@ -65,12 +65,12 @@ Result<std::optional<Remote>> FindServer(const GlobalOptions& options, const std
   return std::optional<Remote>(std::move(remote));
 }
 
-Result<nlohmann::json> CallApi(const Remote& remote, const std::string& method, const std::string& target,
-                               const nlohmann::json& body) {
+Result<nlohmann::ordered_json> CallApi(const Remote& remote, const std::string& method, const std::string& target,
+                                       const nlohmann::ordered_json& body) {
   WEIR_ASSIGN_OR_RETURN(
       http::ClientResponse response,
       http::Call(remote.endpoint, method, target, body.is_null() ? "" : body.dump(), remote.user, remote.password));
-  auto json = nlohmann::json::parse(response.body, nullptr, false);
+  auto json = nlohmann::ordered_json::parse(response.body, nullptr, false);
   if (response.status >= 200 && response.status < 300) {
     if (json.is_discarded()) return Status::Internal("the server sent a response that is not JSON");
     return json;
@@ -81,7 +81,10 @@ Result<nlohmann::json> CallApi(const Remote& remote, const std::string& method, 
     message = json["error"].value("message", message);
     code = json["error"].value("code", "");
   }
-  return Status(CodeFor(response.status, code), message);
+  StatusCode status_code = CodeFor(response.status, code);
+  // Locally a refused login is a denial (admin::Authenticate); print it alike.
+  if (status_code == StatusCode::kAuthenticationFailed) status_code = StatusCode::kPermissionDenied;
+  return Status(status_code, message);
 }
 
 }  // namespace weir::cli

@@ -30,9 +30,12 @@ struct Remote {
 // with D/admin-password. kInvalidArgument when no credentials can be found.
 Result<std::optional<Remote>> FindServer(const GlobalOptions& options, const std::string& server_url);
 
-// Sends a JSON request; the response's JSON body on success (2xx), else
-// the error it carries as a Status with the matching code.
-Result<nlohmann::json> CallApi(const Remote& remote, const std::string& method, const std::string& target,
-                               const nlohmann::json& body);
+// Sends a JSON request (`body` null for none); the response's JSON body on
+// success (2xx, keys in the server's order), else the error it carries as a
+// Status with the server's code, so it prints as the same error would
+// locally. A refused login is kPermissionDenied "authentication failed for
+// user NAME", as admin::Authenticate reports it locally.
+Result<nlohmann::ordered_json> CallApi(const Remote& remote, const std::string& method, const std::string& target,
+                                       const nlohmann::ordered_json& body);
 
 }  // namespace weir::cli

@@ -16,6 +16,7 @@
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "cli/remote.h"
+#include "cli/verb.h"
 #include "common/files.h"
 #include "stack/plan.h"
 #include "store/store.h"
@@ -29,7 +30,6 @@ enum class Mode { kPlan, kApply, kDestroy };
 struct StackArgs {
   std::string file;
   bool json = false;
-  std::string server;
 };
 
 const char* ModeName(Mode mode) { return mode == Mode::kPlan ? "plan" : mode == Mode::kApply ? "apply" : "destroy"; }
@@ -42,7 +42,7 @@ Status RunRemote(Mode mode, const Remote& remote, const StackArgs& args) {
   if (!in) return Status::NotFound("stack file " + args.file + " cannot be read");
   std::stringstream text;
   text << in.rdbuf();
-  nlohmann::json env = nlohmann::json::object();
+  nlohmann::ordered_json env = nlohmann::ordered_json::object();
   try {
     YAML::Node root = YAML::Load(text.str());
     if (root.IsMap() && root["users"] && root["users"].IsSequence()) {
@@ -55,8 +55,8 @@ Status RunRemote(Mode mode, const Remote& remote, const StackArgs& args) {
   } catch (const YAML::Exception&) {
     // The server reports the error with its position.
   }
-  WEIR_ASSIGN_OR_RETURN(nlohmann::json out, CallApi(remote, "POST", std::string("/v1/stacks/") + ModeName(mode),
-                                                    {{"file", args.file}, {"text", text.str()}, {"env", env}}));
+  WEIR_ASSIGN_OR_RETURN(nlohmann::ordered_json out, CallApi(remote, "POST", std::string("/v1/stacks/") + ModeName(mode),
+                                                            {{"file", args.file}, {"text", text.str()}, {"env", env}}));
   std::vector<std::string> written;
   if (out.contains("generated_passwords")) {
     for (const auto& [path, password] : out["generated_passwords"].items()) {
@@ -83,7 +83,7 @@ Status RunRemote(Mode mode, const Remote& remote, const StackArgs& args) {
 }
 
 Status Run(Mode mode, const GlobalOptions& options, const StackArgs& args) {
-  WEIR_ASSIGN_OR_RETURN(auto remote, FindServer(options, args.server));
+  WEIR_ASSIGN_OR_RETURN(auto remote, FindServer(options, options.server));
   if (remote) return RunRemote(mode, *remote, args);
   WEIR_ASSIGN_OR_RETURN(auto dir, admin::DataDir::Open(options.data_dir));
   WEIR_ASSIGN_OR_RETURN(admin::Caller caller, ActingCaller(options, *dir));
@@ -118,12 +118,8 @@ void Add(CLI::App& app, GlobalOptions& options, Mode mode, const char* name, con
   auto args = std::make_shared<StackArgs>();
   CLI::App* command = app.add_subcommand(name, description);
   command->add_option("stack-file", args->file, "The stack file (YAML; see docs/stack-file.md)")->required();
-  command->add_option("--data-dir", options.data_dir, "Data directory (default: $WEIR_DATA_DIR or ./weir-data)");
   command->add_flag("--json", args->json, "Print the plan (and result) as JSON");
-  command->add_option("--server", args->server,
-                      "Go through this server's admin API (https://HOST:PORT); by default, through the server "
-                      "D/server.json names when one is running on the data directory");
-  AddUserOption(command, options);
+  AddDataDirOptions(command, options);
   command->callback([&options, args, mode]() {
     Status status = Run(mode, options, *args);
     if (!status.ok()) {

@@ -9,32 +9,14 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
-#include "access/lf_tag.h"
-#include "access/snapshot.h"
-#include "admin/admin.h"
-#include "admin/data_dir.h"
-#include "cli/caller.h"
 #include "cli/command_support.h"
 #include "cli/commands.h"
 #include "cli/output.h"
+#include "cli/verb.h"
 
 namespace weir::cli {
 
 namespace {
-
-// Runs `verb` with the command's caller on the data directory, then exits.
-template <typename F>
-[[noreturn]] void RunVerb(const GlobalOptions& options, F verb) {
-  auto dir = admin::DataDir::Open(options.data_dir);
-  if (!dir.ok()) Finish(dir.status());
-  Status status = [&]() -> Status {
-    WEIR_ASSIGN_OR_RETURN(admin::Caller caller, ActingCaller(options, **dir));
-    admin::Admin admin(dir->get(), std::move(caller));
-    return verb(admin);
-  }();
-  dir.value().reset();  // flushes the audit log
-  Finish(status);
-}
 
 struct TagArgs {
   std::string key;
@@ -48,84 +30,54 @@ struct TagArgs {
   bool json = false;
 };
 
-void AddDataDirOption(CLI::App* command, GlobalOptions& options) {
-  command->add_option("--data-dir", options.data_dir, "Data directory (default: $WEIR_DATA_DIR or ./weir-data)");
-  AddUserOption(command, options);
-}
-
 void AddResourceOptions(CLI::App* command, TagArgs& args) {
   command->add_option("--database", args.database, "The database (alone: the database itself)")->required();
   auto* table = command->add_option("--table", args.table, "A table of the database");
   command->add_option("--column", args.column, "A column of the table")->needs(table);
 }
 
-access::TagResource ResourceOf(const TagArgs& args) { return {args.database, args.table, args.column}; }
+// The resource fields of a tag assignment request.
+Json ResourceOf(const TagArgs& args) {
+  return {{"database", args.database}, {"table", args.table}, {"column", args.column}};
+}
 
-void PrintTags(const std::string& heading, const std::vector<access::EffectiveTag>& tags) {
+void PrintTags(const std::string& heading, const Json& tags) {
   std::cout << heading << "\n";
   if (tags.empty()) std::cout << "  (no tags)\n";
   for (const auto& t : tags) {
-    std::cout << "  " << t.key << "=" << t.value << "   from " << access::TagLevelName(t.source) << "\n";
+    std::cout << "  " << t["key"].get<std::string>() << "=" << t["value"].get<std::string>() << "   from "
+              << t["source"].get<std::string>() << "\n";
   }
-}
-
-nlohmann::ordered_json TagsToJson(const std::vector<access::EffectiveTag>& tags) {
-  nlohmann::ordered_json out = nlohmann::ordered_json::array();
-  for (const auto& t : tags)
-    out.push_back({{"key", t.key}, {"value", t.value}, {"source", access::TagLevelName(t.source)}});
-  return out;
 }
 
 void RunShow(const GlobalOptions& options, const TagArgs& args) {
-  auto snapshot = SnapshotOrDie(options, {admin::Operation::kGetResourceLfTags, args.database, args.table});
-  if (!snapshot->HasDatabase(args.database)) Finish(Status::NotFound("database " + args.database + " does not exist"));
-  if (args.table.empty()) {
-    auto tags = snapshot->DatabaseTags(args.database);
+  ApiRequest request{"GET", ApiPath({"resource-tags"}, {{"database", args.database}, {"table", args.table}})};
+  RunVerb(options, request, [&args](const Json& view) {
     if (args.json) {
-      nlohmann::ordered_json out;
-      out["database"] = args.database;
-      out["tags"] = TagsToJson(tags);
-      std::cout << out.dump(2) << "\n";
+      std::cout << view.dump(2) << "\n";
+    } else if (!view.contains("table")) {
+      PrintTags("database " + view["database"].get<std::string>(), view["tags"]);
     } else {
-      PrintTags("database " + args.database, tags);
+      PrintTags("table " + view["table"].get<std::string>(), view["tags"]);
+      for (const auto& c : view["columns"]) PrintTags("column " + c["name"].get<std::string>(), c["tags"]);
     }
-    Finish(Status::Ok());
-  }
-  const catalog::Table* table = snapshot->FindTable(args.database, args.table);
-  if (table == nullptr) Finish(Status::NotFound("table " + args.database + "." + args.table + " does not exist"));
-  if (args.json) {
-    nlohmann::ordered_json out;
-    out["table"] = table->QualifiedName();
-    out["tags"] = TagsToJson(snapshot->TableTags(args.database, args.table));
-    out["columns"] = nlohmann::ordered_json::array();
-    for (const auto& c : table->columns) {
-      out["columns"].push_back(
-          {{"name", c.name}, {"tags", TagsToJson(snapshot->ColumnTags(args.database, args.table, c.name))}});
-    }
-    std::cout << out.dump(2) << "\n";
-  } else {
-    PrintTags("table " + table->QualifiedName(), snapshot->TableTags(args.database, args.table));
-    for (const auto& c : table->columns) {
-      PrintTags("column " + c.name, snapshot->ColumnTags(args.database, args.table, c.name));
-    }
-  }
-  Finish(Status::Ok());
+    return Status::Ok();
+  });
 }
 
 void RunList(const GlobalOptions& options, const TagArgs& args) {
-  auto snapshot = SnapshotOrDie(options, {admin::Operation::kListLfTags});
-  if (args.json) {
-    nlohmann::ordered_json out = nlohmann::ordered_json::array();
-    for (const auto& t : snapshot->lf_tags()) out.push_back({{"key", t.key}, {"values", t.values}});
-    std::cout << out.dump(2) << "\n";
-  } else {
-    for (const auto& t : snapshot->lf_tags()) {
-      std::cout << t.key << "\t";
-      for (size_t i = 0; i < t.values.size(); i++) std::cout << (i ? "," : "") << t.values[i];
+  RunVerb(options, {"GET", ApiPath({"tags"})}, [&args](const Json& view) {
+    if (args.json) {
+      std::cout << view["tags"].dump(2) << "\n";
+      return Status::Ok();
+    }
+    for (const auto& t : view["tags"]) {
+      std::cout << t["key"].get<std::string>() << "\t";
+      for (size_t i = 0; i < t["values"].size(); i++) std::cout << (i ? "," : "") << t["values"][i].get<std::string>();
       std::cout << "\n";
     }
-  }
-  Finish(Status::Ok());
+    return Status::Ok();
+  });
 }
 
 }  // namespace
@@ -144,9 +96,9 @@ void AddTagCommands(CLI::App& app, GlobalOptions& options) {
   auto* create = tag->add_subcommand("create", "Create a tag key with its allowed values");
   create->add_option("key", args.key, "Tag key (1-128 characters)")->required();
   create->add_option("--values", args.values, "Allowed values, comma-separated (1-256 characters each)")->required();
-  AddDataDirOption(create, options);
+  AddDataDirOptions(create, options);
   create->callback([&options] {
-    RunVerb(options, [](admin::Admin& a) { return a.CreateLfTag(args.key, SplitList(args.values)); });
+    RunVerb(options, {"POST", ApiPath({"tags"}), {{"key", args.key}, {"values", SplitList(args.values)}}});
   });
 
   auto* update = tag->add_subcommand(
@@ -154,43 +106,46 @@ void AddTagCommands(CLI::App& app, GlobalOptions& options) {
   update->add_option("key", args.key, "Tag key")->required();
   update->add_option("--add-values", args.add, "Values to allow, comma-separated");
   update->add_option("--remove-values", args.remove, "Values to remove, comma-separated");
-  AddDataDirOption(update, options);
+  AddDataDirOptions(update, options);
   update->callback([&options] {
     RunVerb(options,
-            [](admin::Admin& a) { return a.UpdateLfTag(args.key, SplitList(args.add), SplitList(args.remove)); });
+            {"PATCH", ApiPath({"tags", args.key}), {{"add", SplitList(args.add)}, {"remove", SplitList(args.remove)}}});
   });
 
   auto* remove = tag->add_subcommand("delete", "Delete a tag key, its assignments and the grants naming it");
   remove->add_option("key", args.key, "Tag key")->required();
-  AddDataDirOption(remove, options);
-  remove->callback([&options] { RunVerb(options, [](admin::Admin& a) { return a.DeleteLfTag(args.key); }); });
+  AddDataDirOptions(remove, options);
+  remove->callback([&options] { RunVerb(options, {"DELETE", ApiPath({"tags", args.key})}); });
 
   auto* list = tag->add_subcommand("list", "List tag keys and their values");
   list->add_flag("--json", args.json, "Print JSON: [{\"key\", \"values\"}]");
-  AddDataDirOption(list, options);
+  AddDataDirOptions(list, options);
   list->callback([&options] { RunList(options, args); });
 
   auto* assign = tag->add_subcommand(
       "assign", "Assign KEY=VALUE tags to a database, a table or a column (replacing the resource's value of KEY)");
   AddResourceOptions(assign, args);
   assign->add_option("tags", args.tags, "KEY=VALUE ...")->required();
-  AddDataDirOption(assign, options);
+  AddDataDirOptions(assign, options);
   assign->callback([&options] {
-    std::vector<std::pair<std::string, std::string>> tags;
+    Json body = ResourceOf(args);
+    body["tags"] = Json::array();  // a list, so a key given twice reaches the verb twice
     for (const auto& t : args.tags) {
       auto eq = t.find('=');
       if (eq == std::string::npos) Finish(Status::InvalidArgument("expected KEY=VALUE, got '" + t + "'"));
-      tags.emplace_back(t.substr(0, eq), t.substr(eq + 1));
+      body["tags"].push_back({{"key", t.substr(0, eq)}, {"value", t.substr(eq + 1)}});
     }
-    RunVerb(options, [&](admin::Admin& a) { return a.AddLfTagsToResource(ResourceOf(args), tags); });
+    RunVerb(options, {"POST", ApiPath({"tags", "assign"}), body});
   });
 
   auto* unassign = tag->add_subcommand("unassign", "Remove a resource's own tags (inherited ones stay)");
   AddResourceOptions(unassign, args);
   unassign->add_option("keys", args.tags, "KEY ...")->required();
-  AddDataDirOption(unassign, options);
+  AddDataDirOptions(unassign, options);
   unassign->callback([&options] {
-    RunVerb(options, [](admin::Admin& a) { return a.RemoveLfTagsFromResource(ResourceOf(args), args.tags); });
+    Json body = ResourceOf(args);
+    body["keys"] = args.tags;
+    RunVerb(options, {"POST", ApiPath({"tags", "unassign"}), body});
   });
 
   auto* show = tag->add_subcommand(
@@ -201,7 +156,7 @@ void AddTagCommands(CLI::App& app, GlobalOptions& options) {
   show->add_flag("--json", args.json,
                  "Print JSON: {\"table\", \"tags\": [{\"key\", \"value\", \"source\"}], \"columns\": [{\"name\", "
                  "\"tags\"}]}");
-  AddDataDirOption(show, options);
+  AddDataDirOptions(show, options);
   show->callback([&options] { RunShow(options, args); });
 }
 

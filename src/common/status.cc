@@ -55,6 +55,13 @@ std::string_view SqlState(StatusCode code) { return Info(code).sqlstate; }
 
 std::string_view StatusCodeName(StatusCode code) { return Info(code).name; }
 
+std::optional<StatusCode> StatusCodeFromName(std::string_view name) {
+  for (const auto& info : kCodes) {
+    if (info.name == name) return info.code;
+  }
+  return std::nullopt;
+}
+
 std::string Status::ToString() const {
   if (ok()) return "ok";
   return std::string(StatusCodeName(code_)) + ": " + message_;

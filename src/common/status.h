@@ -48,6 +48,8 @@ std::string_view SqlState(StatusCode code);
 
 // Returns a short stable name for `code` ("permission_denied", ...).
 std::string_view StatusCodeName(StatusCode code);
+// The code StatusCodeName() names; nullopt for another name.
+std::optional<StatusCode> StatusCodeFromName(std::string_view name);
 
 // A success, or an error code with a message meant for the person who sent
 // the input. Cheap to copy; immutable.

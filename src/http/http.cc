@@ -128,6 +128,20 @@ Response Response::Json(int http_status, const std::string& json_text) {
   return r;
 }
 
+std::string BuildTarget(const std::vector<std::string>& segments,
+                        const std::vector<std::pair<std::string, std::string>>& query) {
+  std::string out;
+  for (const auto& s : segments) out += "/" + PercentEncode(s);
+  if (out.empty()) out = "/";
+  char separator = '?';
+  for (const auto& [key, value] : query) {
+    if (value.empty()) continue;
+    out += separator + PercentEncode(key) + "=" + PercentEncode(value);
+    separator = '&';
+  }
+  return out;
+}
+
 bool PercentDecode(const std::string& in, std::string* out) {
   out->clear();
   for (size_t i = 0; i < in.size(); ++i) {

@@ -14,6 +14,7 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/status.h"
@@ -65,6 +66,11 @@ using Handler = std::function<Response(const Request&)>;
 bool PercentDecode(const std::string& in, std::string* out);
 // Percent-encoding of everything but unreserved characters.
 std::string PercentEncode(const std::string& in);
+// A request target: "/" + each segment percent-encoded, joined by "/", then
+// "?key=value&..." for the query items whose value is not empty (both
+// percent-encoded). ParseRequestHead gives back the same segments and query.
+std::string BuildTarget(const std::vector<std::string>& segments,
+                        const std::vector<std::pair<std::string, std::string>>& query = {});
 // "Basic base64(user:password)" → {user, password}; false when malformed.
 bool ParseBasicAuth(const std::string& header, std::string* user, std::string* password);
 std::string Base64Encode(const std::string& in);

@@ -43,16 +43,13 @@ EnvLookup ProcessEnv() {
 
 namespace {
 
-using Pair = std::pair<std::string, std::string>;
-using Triple = std::tuple<std::string, std::string, std::string>;
-
-std::string GrantKey(const access::Grant& g) { return g.role + "\n" + g.ResourceLabel(); }
-
 nlohmann::json ExpressionJson(const access::TagExpression& expression) {
   nlohmann::json out = nlohmann::json::array();
   for (const auto& c : expression) out.push_back({{"key", c.key}, {"values", c.values}});
   return out;
 }
+
+}  // namespace
 
 nlohmann::json GrantToJson(const access::Grant& g) {
   return {{"role", g.role},
@@ -72,7 +69,7 @@ Result<access::Grant> GrantFromJson(const nlohmann::json& j) {
   try {
     g.role = j.at("role").get<std::string>();
     if (!access::ParseGrantKind(j.at("kind").get<std::string>(), &g.kind)) {
-      return Status::Internal("a stack record has a bad grant kind");
+      return Status::Internal("a grant record has a bad grant kind");
     }
     for (const auto& c : j.value("expression", nlohmann::json::array())) {
       g.expression.push_back({c.at("key").get<std::string>(), c.at("values").get<std::vector<std::string>>()});
@@ -80,7 +77,7 @@ Result<access::Grant> GrantFromJson(const nlohmann::json& j) {
     g.database = j.at("database").get<std::string>();
     g.table = j.at("table").get<std::string>();
     if (!access::ParseColumnScope(j.at("scope").get<std::string>(), &g.scope)) {
-      return Status::Internal("a stack record has a bad grant scope");
+      return Status::Internal("a grant record has a bad grant scope");
     }
     g.columns = j.at("columns").get<std::vector<std::string>>();
     g.filter = j.at("filter").get<std::string>();
@@ -95,10 +92,17 @@ Result<access::Grant> GrantFromJson(const nlohmann::json& j) {
       WEIR_ASSIGN_OR_RETURN(g.grantable, access::ParsePermissions(gr));
     }
   } catch (const nlohmann::json::exception& e) {
-    return Status::Internal(std::string("a stack record has a bad grant: ") + e.what());
+    return Status::Internal(std::string("a grant record has a bad grant: ") + e.what());
   }
   return g;
 }
+
+namespace {
+
+using Pair = std::pair<std::string, std::string>;
+using Triple = std::tuple<std::string, std::string, std::string>;
+
+std::string GrantKey(const access::Grant& g) { return g.role + "\n" + g.ResourceLabel(); }
 
 // What a stack owns; persisted as JSON in MetadataState::stacks.
 struct Record {

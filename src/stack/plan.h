@@ -104,6 +104,14 @@ Result<Plan> PlanDestroy(const std::string& name, const store::MetadataState& st
 // changed.
 Status Apply(admin::Admin& admin, const Plan& plan);
 
+// A grant in the form stack records store it (and the admin API accepts):
+// {"role", "kind", "database", "table", "scope", "columns", "filter",
+// "expression": [{"key", "values"}], "permissions", "grantable"}, the
+// permissions comma-separated. GrantFromJson reverses it; kInternal for a
+// malformed record (a stored one is ours).
+nlohmann::json GrantToJson(const access::Grant& grant);
+Result<access::Grant> GrantFromJson(const nlohmann::json& record);
+
 // Writes the plan's generated passwords to their files (0600); appends
 // their paths to `written` when given.
 Status WritePasswordFiles(const Plan& plan, std::vector<std::string>* written = nullptr);

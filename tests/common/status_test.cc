@@ -32,5 +32,16 @@ TEST(Result, PropagatesErrors) {
   EXPECT_TRUE(Quarter(4).status().ok());
 }
 
+TEST(Status, CodeNamesParseBack) {
+  for (int i = 0; i <= static_cast<int>(StatusCode::kActiveTransaction); ++i) {
+    auto code = static_cast<StatusCode>(i);
+    auto parsed = StatusCodeFromName(StatusCodeName(code));
+    ASSERT_TRUE(parsed.has_value()) << StatusCodeName(code);
+    EXPECT_EQ(*parsed, code);
+  }
+  EXPECT_FALSE(StatusCodeFromName("no_such_code").has_value());
+  EXPECT_FALSE(StatusCodeFromName("").has_value());
+}
+
 }  // namespace
 }  // namespace weir

@@ -107,7 +107,7 @@ void AddGrantOptions(CLI::App* command, GrantArgs& args) {
       ->needs(database);
   command->add_option("--permissions", args.permissions,
                       "Comma-separated: ALL, SELECT, INSERT, DELETE, DESCRIBE, ALTER, DROP, CREATE_DATABASE, "
-                      "CREATE_TABLE (default: SELECT)");
+                      "CREATE_TABLE; on an LF-Tag also ASSOCIATE, GRANT_WITH_LF_TAG_EXPRESSION (default: SELECT)");
   command->add_option("--grantable", args.grantable,
                       "Comma-separated permissions the role may grant on (with grant option)");
   AddColumnOptions(command, args);

@@ -8,6 +8,7 @@ across 4 roles (errors and cross-role leaks counted), and the memory an idle
 session costs. Prints figures and ratios; asserts nothing about speed.
 
   python3 bench/server_bench.py [--rows 10000000] [--sessions 200] [--duration 60] [--idle 1000]
+                                [--serve-arg=--threads --serve-arg=1] [--skip-postgres]
 """
 
 import argparse
@@ -71,10 +72,11 @@ def make_lake(data_dir: Path, rows: int):
 class WeirTarget:
     name = "weir"
 
-    def __init__(self, data_dir: Path):
+    def __init__(self, data_dir: Path, extra_args=()):
         (data_dir / "server.json").unlink(missing_ok=True)
-        self.proc = subprocess.Popen([str(WEIR), "serve", "--data-dir", str(data_dir), "--pg-listen", "127.0.0.1:0", "--http-listen", "127.0.0.1:0",
-                                      "--max-connections", "5000", "--role-concurrency", "16"],
+        self.proc = subprocess.Popen([str(WEIR), "serve", "--data-dir", str(data_dir), "--pg-listen", "127.0.0.1:0",
+                                      "--http-listen", "127.0.0.1:0", "--max-connections", "5000",
+                                      "--role-concurrency", "16", *extra_args],
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         while not (data_dir / "server.json").exists():
             if self.proc.poll() is not None:
@@ -304,14 +306,17 @@ def main():
     parser.add_argument("--sessions", type=int, default=200)
     parser.add_argument("--duration", type=int, default=60)
     parser.add_argument("--idle", type=int, default=1000)
+    parser.add_argument("--serve-arg", action="append", default=[],
+                        help="an extra argument for weir serve (repeat: --serve-arg=--threads --serve-arg=1)")
+    parser.add_argument("--skip-postgres", action="store_true", help="measure Weir only")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="weir-server-bench-"))
     os.chmod(work, 0o755)
     try:
         parquet = make_lake(work / "d", args.rows)
-        targets = [WeirTarget(work / "d")]
-        pg_bins = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+        targets = [WeirTarget(work / "d", args.serve_arg)]
+        pg_bins = [] if args.skip_postgres else sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
         if pg_bins:
             targets.append(PostgresTarget(Path(pg_bins[-1]).parent, work, parquet, args.rows))
         else:

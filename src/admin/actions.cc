@@ -121,20 +121,40 @@ std::string TableArn(const iam::Cluster& cluster, const std::string& database, c
   return "arn:aws:glue:" + cluster.region + ":" + cluster.account + ":table/" + database + "/" + table;
 }
 
-Result<Caller> Authenticate(const store::MetadataState& state, const std::string& name, const std::string& secret) {
+namespace {
+
+// `user` (found by its name, or by the access key `name`) proves itself
+// with `secret`.
+Result<Caller> Prove(const iam::User* user, const std::string& name, const std::string& secret) {
   const Status failed = Status::PermissionDenied("authentication failed for user " + name);
-  for (const auto& user : state.users) {
-    if (user.name == name) {
-      if (!user.enabled || !iam::CheckPassword(user.password, secret)) return failed;
-      return Caller::ForUser(user.name);
-    }
-    for (const auto& key : user.access_keys) {
-      if (key.id != name) continue;
-      if (!user.enabled || !key.active || !iam::CheckPassword(key.secret, secret)) return failed;
-      return Caller::ForUser(user.name);
-    }
+  if (user == nullptr || !user->enabled) return failed;
+  if (user->name == name) {
+    if (!iam::CheckPassword(user->password, secret)) return failed;
+    return Caller::ForUser(user->name);
+  }
+  for (const auto& key : user->access_keys) {
+    if (key.id != name) continue;
+    if (!key.active || !iam::CheckPassword(key.secret, secret)) return failed;
+    return Caller::ForUser(user->name);
   }
   return failed;
+}
+
+}  // namespace
+
+Result<Caller> Authenticate(const store::MetadataState& state, const std::string& name, const std::string& secret) {
+  for (const auto& user : state.users) {
+    if (user.name == name) return Prove(&user, name, secret);
+    for (const auto& key : user.access_keys) {
+      if (key.id == name) return Prove(&user, name, secret);
+    }
+  }
+  return Prove(nullptr, name, secret);
+}
+
+Result<Caller> Authenticate(const iam::Directory& directory, const std::string& name, const std::string& secret) {
+  const iam::User* user = directory.FindUser(name);
+  return Prove(user != nullptr ? user : directory.FindUserByAccessKey(name), name, secret);
 }
 
 std::string ResourceArn(const iam::Cluster& cluster, const Access& access) {

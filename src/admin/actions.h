@@ -153,6 +153,8 @@ struct Caller {
 // user) is the same kPermissionDenied "authentication failed for user
 // NAME", so it reveals nothing.
 Result<Caller> Authenticate(const store::MetadataState& state, const std::string& name, const std::string& secret);
+// The same, against a published snapshot's directory (no store read).
+Result<Caller> Authenticate(const iam::Directory& directory, const std::string& name, const std::string& secret);
 
 // One operation on one object, as a verb asks for it.
 struct Access {

@@ -689,7 +689,6 @@ Result<admin::Caller> Authenticate(admin::DataDir& dir, const http::Request& req
         "authentication required: HTTP Basic with a user and its password, an access "
         "key id and its secret, or temporary credentials");
   }
-  WEIR_ASSIGN_OR_RETURN(store::MetadataState state, dir.store().Load());
   // Basic's user-id cannot hold a colon, so "sts:USER:TOKEN" arrives as
   // user "sts" and password "USER:TOKEN"; a token sent with the plain user
   // name is recognized by its form.
@@ -701,8 +700,8 @@ Result<admin::Caller> Authenticate(admin::DataDir& dir, const http::Request& req
   } else if (iam::IsSessionPassword(password)) {
     user = "sts:" + user;
   }
+  auto snapshot = dir.snapshot();
   if (auto sts_user = iam::SessionUserFromName(user)) {
-    auto snapshot = dir.snapshot();
     const iam::User* account = snapshot->directory().FindUser(*sts_user);
     if (account == nullptr || !account->enabled || snapshot->session_key().empty()) {
       return Status::AuthenticationFailed("authentication failed for user " + user);
@@ -713,7 +712,7 @@ Result<admin::Caller> Authenticate(admin::DataDir& dir, const http::Request& req
       return Status::AuthenticationFailed("temporary credentials refused: " + claims.status().message());
     return admin::Caller::ForUser(*sts_user);
   }
-  auto caller = admin::Authenticate(state, user, password);
+  auto caller = admin::Authenticate(snapshot->directory(), user, password);
   if (!caller.ok()) return Status::AuthenticationFailed(caller.status().message());
   return caller;
 }

@@ -66,6 +66,15 @@ const User* Directory::FindUser(const std::string& name) const {
   return it == users_.end() ? nullptr : &it->second;
 }
 
+const User* Directory::FindUserByAccessKey(const std::string& key_id) const {
+  for (const auto& [name, user] : users_) {
+    for (const auto& key : user.access_keys) {
+      if (key.id == key_id) return &user;
+    }
+  }
+  return nullptr;
+}
+
 const Role* Directory::FindRole(const std::string& name_or_arn) const {
   std::string name = name_or_arn;
   std::string prefix = "arn:aws:iam::" + cluster_.account + ":role/";

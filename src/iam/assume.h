@@ -77,6 +77,8 @@ class Directory {
 
   const Cluster& cluster() const { return cluster_; }
   const User* FindUser(const std::string& name) const;
+  // The user holding the access key `key_id` (active or not), or null.
+  const User* FindUserByAccessKey(const std::string& key_id) const;
   // By name or ARN of this account.
   const Role* FindRole(const std::string& name_or_arn) const;
   const std::vector<std::string>& errors() const { return errors_; }

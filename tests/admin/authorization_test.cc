@@ -532,10 +532,20 @@ TEST(Authorization, CallerClaimsCannotOverrideThePrincipalsTags) {
   EXPECT_TRUE(updated.Authorize("david", request).allowed());
 }
 
-TEST(Authenticate, PasswordsAndAccessKeys) {
+// The store's state and a snapshot's directory authenticate alike.
+class AuthenticateTest : public ::testing::TestWithParam<bool> {
+ protected:
+  Result<Caller> Check(const store::MetadataState& state, const std::string& name, const std::string& secret) {
+    if (!GetParam()) return Authenticate(state, name, secret);
+    iam::Directory directory(state);
+    return Authenticate(directory, name, secret);
+  }
+};
+
+TEST_P(AuthenticateTest, PasswordsAndAccessKeys) {
   World world;
   store::MetadataState state = world.State();
-  auto david = Authenticate(state, "david", "pw");
+  auto david = Check(state, "david", "pw");
   ASSERT_TRUE(david.ok());
   EXPECT_EQ(david->actor, "david");
   EXPECT_EQ(david->user, "david");
@@ -543,22 +553,25 @@ TEST(Authenticate, PasswordsAndAccessKeys) {
   auto key = world.Local().CreateAccessKey("david");
   ASSERT_TRUE(key.ok());
   state = world.State();
-  auto by_key = Authenticate(state, key->first, key->second);
+  auto by_key = Check(state, key->first, key->second);
   ASSERT_TRUE(by_key.ok());
   EXPECT_EQ(by_key->user, "david");
 
   for (auto [name, secret] : std::vector<std::pair<std::string, std::string>>{
            {"david", "wrong"}, {"nobody", "pw"}, {key->first, "wrong"}, {"AKIA0000000000000000", key->second}}) {
-    auto failed = Authenticate(state, name, secret);
+    auto failed = Check(state, name, secret);
     ASSERT_FALSE(failed.ok()) << name;
     EXPECT_EQ(failed.status().code(), StatusCode::kPermissionDenied);
     EXPECT_EQ(failed.status().message(), "authentication failed for user " + name);
   }
   ASSERT_TRUE(world.Local().UpdateUser("david", std::nullopt, false, {}, {}).ok());
   state = world.State();
-  EXPECT_FALSE(Authenticate(state, "david", "pw").ok());
-  EXPECT_FALSE(Authenticate(state, key->first, key->second).ok());
+  EXPECT_FALSE(Check(state, "david", "pw").ok());
+  EXPECT_FALSE(Check(state, key->first, key->second).ok());
 }
+
+INSTANTIATE_TEST_SUITE_P(StateAndDirectory, AuthenticateTest, ::testing::Values(false, true),
+                         [](const auto& info) { return info.param ? "Directory" : "State"; });
 
 }  // namespace
 }  // namespace weir::admin

@@ -347,7 +347,7 @@ roles:
 TEST_F(StackApply, LfTagsAssignmentsAndTagPolicies) {
   const std::string text = R"(
 stack: tags
-roles: [{name: public-reader}]
+roles: [{name: public-reader}, {name: steward}]
 databases:
   - name: sales
     tables: [{name: people, location: sales/people, format: csv}]
@@ -360,6 +360,9 @@ grants:
   - principal: role/public-reader
     permissions: [SELECT]
     resource: {lf_tag_policy: {resource_type: table, expression: {classification: [public]}}}
+  - principal: role/steward
+    permissions: [ASSOCIATE, GRANT_WITH_LF_TAG_EXPRESSION]
+    resource: {lf_tag: {key: classification, values: [public]}}
 )";
   auto first = ApplyText(text);
   ASSERT_TRUE(first.ok()) << first.status().message();
@@ -367,6 +370,10 @@ grants:
   ASSERT_EQ(state.lf_tags.size(), 1u);
   EXPECT_EQ(state.lf_tags[0].key, "classification");  // lower-cased
   EXPECT_EQ(state.tag_assignments.size(), 2u);
+  ASSERT_EQ(state.grants.size(), 2u);
+  for (const auto& g : state.grants) {
+    if (g.role == "steward") EXPECT_EQ(access::ToString(g.permissions), "ASSOCIATE,GRANT_WITH_LF_TAG_EXPRESSION");
+  }
   auto access = dir_->snapshot()->Resolve("public-reader", "sales", "people");
   ASSERT_TRUE(access.ok()) << access.status().message();
   auto again = ApplyText(text);

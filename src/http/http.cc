@@ -20,6 +20,7 @@
 #include <openssl/x509.h>
 #include <sys/socket.h>
 
+#include "server/socket.h"
 #include "server/tls.h"
 
 namespace weir::http {
@@ -274,31 +275,7 @@ Server::~Server() {
 
 Status Server::Start() {
   if (::pipe(wake_) != 0) return Status::IoError("cannot create a pipe");
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-  addrinfo* found = nullptr;
-  std::string port = std::to_string(port_);
-  if (::getaddrinfo(host_.empty() ? nullptr : host_.c_str(), port.c_str(), &hints, &found) != 0 || !found) {
-    return Status::IoError("cannot resolve the admin API address " + host_);
-  }
-  int fd = ::socket(found->ai_family, found->ai_socktype | SOCK_CLOEXEC, 0);
-  int one = 1;
-  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-  bool ok = fd >= 0 && ::bind(fd, found->ai_addr, found->ai_addrlen) == 0 && ::listen(fd, 128) == 0;
-  ::freeaddrinfo(found);
-  if (!ok) {
-    std::string why = std::strerror(errno);
-    if (fd >= 0) ::close(fd);
-    return Status::IoError("cannot listen on " + host_ + ":" + port + " for the admin API: " + why);
-  }
-  sockaddr_storage bound{};
-  socklen_t len = sizeof(bound);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&bound), &len);
-  port_ = ntohs(bound.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port
-                                            : reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
-  listen_fd_ = fd;
+  WEIR_ASSIGN_OR_RETURN(listen_fd_, server::ListenTcp(host_, &port_, 128, "the admin API"));
   return Status::Ok();
 }
 
@@ -327,17 +304,6 @@ void Server::Run() {
     socklen_t len = sizeof(addr);
     int fd = ::accept4(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len, SOCK_CLOEXEC);
     if (fd < 0) continue;
-    char host[INET6_ADDRSTRLEN] = "?";
-    int peer_port = 0;
-    if (addr.ss_family == AF_INET) {
-      auto* in = reinterpret_cast<sockaddr_in*>(&addr);
-      ::inet_ntop(AF_INET, &in->sin_addr, host, sizeof(host));
-      peer_port = ntohs(in->sin_port);
-    } else if (addr.ss_family == AF_INET6) {
-      auto* in = reinterpret_cast<sockaddr_in6*>(&addr);
-      ::inet_ntop(AF_INET6, &in->sin6_addr, host, sizeof(host));
-      peer_port = ntohs(in->sin6_port);
-    }
     {
       std::lock_guard<std::mutex> lock(mu_);
       if (clients_.size() >= kMaxConnections) {
@@ -346,7 +312,7 @@ void Server::Run() {
       }
       clients_.insert(fd);
     }
-    std::thread([this, fd, peer = std::string(host) + ":" + std::to_string(peer_port)] {
+    std::thread([this, fd, peer = server::PeerAddress(addr)] {
       Serve(fd, peer);
       std::lock_guard<std::mutex> lock(mu_);
       clients_.erase(fd);

@@ -20,6 +20,7 @@
 #include "admin/data_dir.h"
 #include "server/log.h"
 #include "server/pg_connection.h"
+#include "server/socket.h"
 #include "server/tls.h"
 
 namespace weir::server {
@@ -104,36 +105,8 @@ Status Server::Start() {
     return Status::IoError(std::string("pipe: ") + std::strerror(errno));
   }
 
-  struct addrinfo hints = {};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-  struct addrinfo* found = nullptr;
-  std::string port = std::to_string(options_.pg_port);
-  int rc = ::getaddrinfo(options_.pg_host.c_str(), port.c_str(), &hints, &found);
-  if (rc != 0) return Status::InvalidArgument("cannot resolve " + options_.pg_host + ": " + gai_strerror(rc));
-  std::string last_error = "no address";
-  for (auto* ai = found; ai != nullptr; ai = ai->ai_next) {
-    int fd = ::socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
-    if (fd < 0) continue;
-    int one = 1;
-    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-    if (::bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 && ::listen(fd, 1024) == 0) {
-      listen_fd_ = fd;
-      struct sockaddr_storage bound = {};
-      socklen_t length = sizeof(bound);
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&bound), &length);
-      port_ = ntohs(bound.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port
-                                                : reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
-      break;
-    }
-    last_error = std::strerror(errno);
-    ::close(fd);
-  }
-  ::freeaddrinfo(found);
-  if (listen_fd_ < 0) {
-    return Status::IoError("cannot listen on " + options_.pg_host + ":" + port + ": " + last_error);
-  }
+  port_ = options_.pg_port;
+  WEIR_ASSIGN_OR_RETURN(listen_fd_, ListenTcp(options_.pg_host, &port_, 1024, "the query server"));
   watchdog_ = std::thread([this] { Watchdog(); });
   return Status::Ok();
 }
@@ -197,18 +170,7 @@ void Server::Run() {
     if (fd < 0) continue;
     int one = 1;
     ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-    char host[INET6_ADDRSTRLEN] = "?";
-    int peer_port = 0;
-    if (address.ss_family == AF_INET) {
-      auto* in = reinterpret_cast<sockaddr_in*>(&address);
-      ::inet_ntop(AF_INET, &in->sin_addr, host, sizeof(host));
-      peer_port = ntohs(in->sin_port);
-    } else if (address.ss_family == AF_INET6) {
-      auto* in = reinterpret_cast<sockaddr_in6*>(&address);
-      ::inet_ntop(AF_INET6, &in->sin6_addr, host, sizeof(host));
-      peer_port = ntohs(in->sin6_port);
-    }
-    std::string peer = std::string(host) + ":" + std::to_string(peer_port);
+    std::string peer = PeerAddress(address);
     int32_t pid = next_pid_.fetch_add(1);
     // The cancel key must not be predictable from the keys other clients
     // were sent (a Mersenne Twister's can be): draw it from the CSPRNG.

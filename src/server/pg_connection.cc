@@ -681,7 +681,7 @@ Status PgConnection::SimpleQuery(const std::string& sql) {
   auto statements = session::SplitStatements(sql);
   // PostgreSQL parses the whole message first: a syntax error (an
   // unterminated comment after complete statements too) runs nothing.
-  Status syntax = session::CheckTerminated(sql);
+  Status syntax;
   for (size_t i = 0; syntax.ok() && i < statements.size(); i++) syntax = session_->CheckSyntax(statements[i].text);
   if (!syntax.ok()) {
     SendError(syntax);

@@ -175,12 +175,6 @@ void Session::RecordAssumption(const std::string& role, const char* via, const S
 Status Session::Execute(const std::string& sql, const std::function<Status(StatementResult&)>& on_result) {
   // As PostgreSQL parses a whole simple-query message first, a syntax error
   // anywhere in it runs nothing.
-  Status lexical = CheckTerminated(sql);
-  if (!lexical.ok()) {
-    FailTransaction();
-    Record(sql, lexical, 0, 0, {}, {});
-    return lexical;
-  }
   auto statements = SplitStatements(sql);
   for (const auto& statement : statements) {
     Status syntax = CheckSyntax(statement.text);

@@ -196,13 +196,14 @@ Status CheckTerminated(std::string_view sql) {
 std::vector<StatementText> SplitStatements(std::string_view sql) {
   std::vector<StatementText> out;
   size_t start = 0, i = 0;
+  bool open = false;  // the text ends inside a string, identifier or comment
   auto flush = [&](size_t end) {
     size_t lead = 0;
     std::string_view piece = Trim(sql.substr(start, end - start), &lead);
-    if (!IsBlank(piece)) out.push_back({start + lead, std::string(piece)});
+    if (open || !IsBlank(piece)) out.push_back({start + lead, std::string(piece)});
   };
   while (i < sql.size()) {
-    size_t skipped = SkipQuoted(sql, i, nullptr);
+    size_t skipped = SkipQuoted(sql, i, nullptr, &open);
     if (skipped != i) {
       i = skipped;
       continue;

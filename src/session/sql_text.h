@@ -22,8 +22,9 @@ struct StatementText {
 };
 
 // The statements of `sql`, in order; empty ones (";;", only comments) are
-// dropped. An unterminated string or comment ends the last statement (the
-// parser reports the error).
+// dropped. An unterminated string or comment ends the last statement, which
+// is kept even when it holds nothing else ("SELECT 1; /* open"), so that
+// checking each statement (CheckTerminated) refuses the message.
 std::vector<StatementText> SplitStatements(std::string_view sql);
 
 enum class TokenKind { kWord, kQuotedIdentifier, kString, kNumber, kSymbol };
@@ -42,8 +43,7 @@ std::vector<Token> Tokenize(std::string_view statement, size_t limit = 0);
 bool IsBlank(std::string_view sql);
 
 // kSyntaxError when a string, quoted identifier or comment of `sql` runs to
-// its end unterminated (PostgreSQL's lexer refuses the whole message then,
-// even when statements before it are complete); Ok otherwise.
+// its end unterminated, as PostgreSQL's lexer reports it; Ok otherwise.
 Status CheckTerminated(std::string_view sql);
 
 }  // namespace weir::session

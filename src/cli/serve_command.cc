@@ -26,7 +26,7 @@ struct ServeArgs {
   int max_connections = 2000;
   int role_concurrency = 8;
   std::string memory_budget;
-  int threads = 0;  // per role instance; 0 = DuckDB's default, one per core
+  int threads = 0;  // threads on one statement (its session's + shared helpers); 0 = one per core
   std::string audit_max_file_size = "64MB";
 };
 
@@ -136,7 +136,8 @@ void AddServeCommand(CLI::App& app, GlobalOptions& options) {
       ->check(CLI::Range(1, 1024));
   serve->add_option("--memory-budget", args.memory_budget,
                     "Memory all queries may use together, split across role instances (default: half the RAM)");
-  serve->add_option("--threads", args.threads, "Threads per role instance (default: DuckDB's, one per core)");
+  serve->add_option("--threads", args.threads,
+                    "Threads working on one statement: its session's own and shared helpers (default: one per core)");
   serve
       ->add_option("--audit-max-file-size", args.audit_max_file_size,
                    "Rotate the audit file (D/audit/audit.jsonl) beyond this size, e.g. 64MB, 512KB")

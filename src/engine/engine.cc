@@ -129,7 +129,8 @@ Result<std::vector<std::unique_ptr<duckdb::SQLStatement>>> ParseSql(const std::s
 
 // --- RowStream -------------------------------------------------------------
 
-RowStream::RowStream(std::unique_ptr<duckdb::QueryResult> result) : result_(std::move(result)) {}
+RowStream::RowStream(std::unique_ptr<duckdb::QueryResult> result, TaskHelpers::Activity activity)
+    : result_(std::move(result)), activity_(std::move(activity)) {}
 RowStream::~RowStream() = default;
 
 const std::vector<std::string>& RowStream::names() const { return result_->names; }
@@ -176,11 +177,12 @@ constexpr size_t kMaxCachedPlans = 16;
 }  // namespace
 
 Connection::Connection(std::string role, std::shared_ptr<duckdb::DuckDB> db, std::string lake_root,
-                       AuditReader audit_reader)
+                       AuditReader audit_reader, TaskHelpers* helpers)
     : role_(std::move(role)),
       db_(std::move(db)),
       lake_root_(std::move(lake_root)),
-      audit_reader_(std::move(audit_reader)) {
+      audit_reader_(std::move(audit_reader)),
+      helpers_(helpers) {
   connection_ = std::make_unique<duckdb::Connection>(*db_);
   auto& context = *connection_->context;
   duckdb::ClientConfig::GetConfig(context).use_replacement_scans = false;
@@ -303,6 +305,8 @@ Result<std::unique_ptr<RowStream>> Connection::Run(std::unique_ptr<duckdb::SQLSt
     reads->columns.assign(state_->columns_read().begin(), state_->columns_read().end());
   };
   try {
+    // From here the statement may queue tasks for the helpers.
+    TaskHelpers::Activity activity = helpers_->Start();
     duckdb::unique_ptr<duckdb::PendingQueryResult> pending;
     auto values = BindParameters(parameters);
     if (kept != nullptr) {
@@ -339,7 +343,7 @@ Result<std::unique_ptr<RowStream>> Connection::Run(std::unique_ptr<duckdb::SQLSt
     }
     auto result = pending->Execute();
     if (result->HasError()) return StatusFromErrorData(result->GetErrorObject());
-    return std::make_unique<RowStream>(std::unique_ptr<duckdb::QueryResult>(result.release()));
+    return std::make_unique<RowStream>(std::unique_ptr<duckdb::QueryResult>(result.release()), std::move(activity));
   } catch (...) {
     state_->Disarm();
     return StatusFromCurrentException();
@@ -348,7 +352,8 @@ Result<std::unique_ptr<RowStream>> Connection::Run(std::unique_ptr<duckdb::SQLSt
 
 // --- Engine ----------------------------------------------------------------
 
-Engine::Engine(EngineOptions options) : options_(std::move(options)) {}
+Engine::Engine(EngineOptions options)
+    : options_(std::move(options)), helpers_(std::make_unique<TaskHelpers>(std::max(0, options_.threads - 1))) {}
 Engine::~Engine() = default;
 
 Result<std::unique_ptr<Engine>> Engine::Open(EngineOptions options) {
@@ -359,6 +364,9 @@ Result<std::unique_ptr<Engine>> Engine::Open(EngineOptions options) {
   options.lake_root = std::filesystem::canonical(options.lake_root, ec).string();
   std::filesystem::create_directories(options.temp_root, ec);
   if (ec) return Status::IoError("cannot create " + options.temp_root + ": " + ec.message());
+  if (options.threads <= 0) {
+    options.threads = static_cast<int>(duckdb::DBConfig::GetSystemMaxThreads(*duckdb::FileSystem::CreateLocal()));
+  }
   return std::unique_ptr<Engine>(new Engine(std::move(options)));
 }
 
@@ -378,7 +386,10 @@ Result<std::shared_ptr<duckdb::DuckDB>> Engine::Instance(const std::string& role
     std::filesystem::create_directories(temp, ec);
     config.options.temporary_directory = temp;
     if (options_.memory_limit_bytes > 0) config.options.maximum_memory = options_.memory_limit_bytes;
-    if (options_.threads > 0) config.options.maximum_threads = options_.threads;
+    // DuckDB starts no worker of its own: the session's thread and the
+    // shared helpers run the tasks (TaskHelpers).
+    config.options.maximum_threads = static_cast<duckdb::idx_t>(options_.threads);
+    config.options.external_threads = static_cast<duckdb::idx_t>(options_.threads);
 
     auto db = std::make_shared<duckdb::DuckDB>(nullptr, &config);
     auto& instance = *db->instance;
@@ -388,6 +399,7 @@ Result<std::shared_ptr<duckdb::DuckDB>> Engine::Instance(const std::string& role
     live.AddAllowedDirectory(options_.lake_root + "/");
     WEIR_RETURN_IF_ERROR(LockDown(*db));
     instances_[role] = db;
+    helpers_->Add(db);
     RebalanceMemory();
     return db;
   } catch (...) {
@@ -414,7 +426,8 @@ void Engine::RebalanceMemory() {
 Result<std::unique_ptr<Connection>> Engine::Connect(const std::string& role) {
   WEIR_ASSIGN_OR_RETURN(auto db, Instance(role));
   try {
-    return std::unique_ptr<Connection>(new Connection(role, std::move(db), options_.lake_root, options_.audit_reader));
+    return std::unique_ptr<Connection>(
+        new Connection(role, std::move(db), options_.lake_root, options_.audit_reader, helpers_.get()));
   } catch (...) {
     return StatusFromCurrentException();
   }

@@ -11,6 +11,7 @@
 
 #include "common/status.h"
 #include "engine/audit_scan.h"
+#include "engine/task_helpers.h"
 
 namespace duckdb {
 class DataChunk;
@@ -41,7 +42,9 @@ Status StatusFromCurrentException();
 // A query's result, streamed in DuckDB chunks. Not thread-safe.
 class RowStream {
  public:
-  explicit RowStream(std::unique_ptr<duckdb::QueryResult> result);
+  // `activity`, when held, tells the task helpers the statement is under way
+  // until the stream is gone.
+  explicit RowStream(std::unique_ptr<duckdb::QueryResult> result, TaskHelpers::Activity activity = {});
   ~RowStream();
   RowStream(const RowStream&) = delete;
   RowStream& operator=(const RowStream&) = delete;
@@ -54,6 +57,7 @@ class RowStream {
 
  private:
   std::unique_ptr<duckdb::QueryResult> result_;
+  TaskHelpers::Activity activity_;  // released after result_
 };
 
 // What a query read, for the audit record.
@@ -96,7 +100,9 @@ struct EngineOptions {
   // share (at least kMinInstanceMemory), rebalanced as instances appear, so
   // many roles cannot together exhaust the machine. Overrides memory_limit_bytes.
   int64_t memory_budget_bytes = 0;
-  int threads = 0;  // per role instance; 0 = DuckDB's default
+  // Threads that work on one statement: the session's own and threads - 1
+  // task helpers shared by all instances; 0 = one per core.
+  int threads = 0;
   CatalogTypes catalog_types;
   // The audit trail behind the weir_audit table, which only sessions whose
   // role is a data lake administrator can name (unqualified); for everyone
@@ -181,7 +187,8 @@ class Connection {
 
  private:
   friend class Engine;
-  Connection(std::string role, std::shared_ptr<duckdb::DuckDB> db, std::string lake_root, AuditReader audit_reader);
+  Connection(std::string role, std::shared_ptr<duckdb::DuckDB> db, std::string lake_root, AuditReader audit_reader,
+             TaskHelpers* helpers);
   struct ScanFiles;   // the files one secure scan reads
   struct CachedPlan;  // a plan kept for reuse (see Run)
   // The parse gate: rewrites table references into secure scans and arms
@@ -200,11 +207,12 @@ class Connection {
   std::string lake_root_;
   std::vector<std::unique_ptr<CachedPlan>> plans_;  // most recently used first
   AuditReader audit_reader_;
+  TaskHelpers* helpers_;  // the engine's
 };
 
 // The execution engine: one hardened in-memory DuckDB instance per role
 // (never shared between roles), created on first use and kept while the
-// Engine lives. Thread-safe.
+// Engine lives, and the task helpers all of them share. Thread-safe.
 class Engine {
  public:
   static Result<std::unique_ptr<Engine>> Open(EngineOptions options);
@@ -229,7 +237,8 @@ class Engine {
   // Splits memory_budget_bytes across the instances (mu_ held).
   void RebalanceMemory();
 
-  EngineOptions options_;
+  EngineOptions options_;  // threads resolved
+  std::unique_ptr<TaskHelpers> helpers_;
   std::mutex mu_;
   std::map<std::string, std::shared_ptr<duckdb::DuckDB>> instances_;
   // role → (snapshot version, mirror instance)

@@ -26,6 +26,9 @@ namespace weir::server {
 
 namespace {
 
+// How much one read from the client takes at most.
+constexpr size_t kInputBufferSize = 64 * 1024;
+
 int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
       .count();
@@ -221,9 +224,9 @@ void PgConnection::Run() {
 
 Status PgConnection::ReadExact(char* out, size_t size) {
   while (size > 0) {
-    if (in_pos_ < in_.size()) {
-      size_t n = std::min(size, in_.size() - in_pos_);
-      std::memcpy(out, in_.data() + in_pos_, n);
+    if (in_pos_ < in_len_) {
+      size_t n = std::min(size, in_len_ - in_pos_);
+      std::memcpy(out, in_.get() + in_pos_, n);
       in_pos_ += n;
       out += n;
       size -= n;
@@ -232,19 +235,14 @@ Status PgConnection::ReadExact(char* out, size_t size) {
     // About to wait for the client: send what is pending first (as
     // PostgreSQL flushes before it blocks), so a pipelined
     // Parse/Bind/Describe/Execute/Sync costs one write, not one per message.
-    if (stream_->Buffered() == 0) WEIR_RETURN_IF_ERROR(Flush());
-    in_.resize(64 * 1024);
+    if (!stream_->HasPending()) WEIR_RETURN_IF_ERROR(Flush());
+    if (!in_) in_ = std::make_unique_for_overwrite<char[]>(kInputBufferSize);
     in_pos_ = 0;
-    auto got = stream_->Read(in_.data(), in_.size());
-    if (!got.ok()) {
-      in_.clear();
-      return got.status();
-    }
-    if (*got == 0) {
-      in_.clear();
-      return Status::IoError("the client closed the connection");
-    }
-    in_.resize(*got);
+    in_len_ = 0;
+    auto got = stream_->Read(in_.get(), kInputBufferSize);
+    if (!got.ok()) return got.status();
+    if (*got == 0) return Status::IoError("the client closed the connection");
+    in_len_ = *got;
   }
   return Status::Ok();
 }
@@ -257,7 +255,7 @@ Status PgConnection::Flush() {
 }
 
 Result<char> PgConnection::ReadMessage(std::string* body, bool idle_wait, int32_t max_body) {
-  if (idle_wait && in_pos_ >= in_.size() && stream_->Buffered() == 0) {
+  if (idle_wait && in_pos_ >= in_len_ && !stream_->HasPending()) {
     WEIR_RETURN_IF_ERROR(Flush());
     // Wait for the client, the idle timeout or the server's shutdown.
     int64_t idle_limit = server_->options().idle_session_timeout_ms;
@@ -333,7 +331,7 @@ Status PgConnection::Startup() {
         WEIR_RETURN_IF_ERROR(stream_->Write("N"));
         continue;
       }
-      if (in_pos_ < in_.size()) {
+      if (in_pos_ < in_len_) {
         // Bytes after SSLRequest before the handshake: a man in the middle
         // could have injected them (CVE-2021-23214).
         return SendFatal(Status::ProtocolViolation("received unencrypted data after SSL request"));

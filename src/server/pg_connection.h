@@ -103,8 +103,12 @@ class PgConnection {
   int32_t secret_;
   std::unique_ptr<Stream> stream_;
   std::string out_;
-  std::string in_;  // bytes read but not consumed
+  // Bytes read from the stream: [in_pos_, in_len_) not consumed yet. A
+  // fixed buffer, allocated at the first read and never cleared (a
+  // growing string would zero it on every read).
+  std::unique_ptr<char[]> in_;
   size_t in_pos_ = 0;
+  size_t in_len_ = 0;
   std::unique_ptr<session::Session> session_;
   std::string user_;
   std::mutex session_mu_;  // guards session_ pointer for Interrupt

@@ -18,9 +18,9 @@ class Stream {
   virtual Result<size_t> Read(char* buffer, size_t size) = 0;
   // Writes everything. kIoError when the peer is gone.
   virtual Status Write(std::string_view data) = 0;
-  // Bytes already decrypted and waiting (so a poll on the socket would
-  // wrongly say there is nothing to read).
-  virtual size_t Buffered() const = 0;
+  // Whether bytes already read from the socket wait here, decrypted or not
+  // (so a poll on the socket would wrongly say there is nothing to read).
+  virtual bool HasPending() const = 0;
   virtual bool secure() const = 0;
 };
 

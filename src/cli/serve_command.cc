@@ -27,6 +27,7 @@ struct ServeArgs {
   int role_concurrency = 8;
   std::string memory_budget;
   int threads = 0;  // threads on one statement (its session's + shared helpers); 0 = one per core
+  int64_t idle_poll_us = 100;
   std::string audit_max_file_size = "64MB";
 };
 
@@ -40,6 +41,7 @@ int RunServe(const GlobalOptions& global, const ServeArgs& args) {
   if (!parsed.ok()) return fail(parsed);
   options.max_connections = args.max_connections;
   options.role_concurrency = args.role_concurrency;
+  options.idle_poll_us = args.idle_poll_us;
   for (auto [text, out] : {std::pair<const std::string*, int64_t*>{&args.idle_shutdown, &options.idle_shutdown_ms},
                            {&args.idle_session_timeout, &options.idle_session_timeout_ms},
                            {&args.shutdown_grace, &options.shutdown_grace_ms}}) {
@@ -138,6 +140,12 @@ void AddServeCommand(CLI::App& app, GlobalOptions& options) {
                     "Memory all queries may use together, split across role instances (default: half the RAM)");
   serve->add_option("--threads", args.threads,
                     "Threads working on one statement: its session's own and shared helpers (default: one per core)");
+  serve
+      ->add_option("--idle-poll-us", args.idle_poll_us,
+                   "Before a session sleeps waiting for its client, poll this many microseconds while a core is free "
+                   "(0 = never)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 10000));
   serve
       ->add_option("--audit-max-file-size", args.audit_max_file_size,
                    "Rotate the audit file (D/audit/audit.jsonl) beyond this size, e.g. 64MB, 512KB")

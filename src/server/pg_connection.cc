@@ -212,12 +212,31 @@ void PgConnection::Run() {
   if (!status.ok() && status.code() != StatusCode::kIoError) {
     Log("info", "connection_closed", {{"pid", pid_}, {"peer", peer_}, {"user", user_}, {"reason", status.message()}});
   }
+  SetIdle(true);
   {
     std::lock_guard<std::mutex> lock(session_mu_);
     portals_.clear();
     session_.reset();
   }
   server_->Unregister(this);
+}
+
+void PgConnection::SetIdle(bool idle) {
+  if (idle_.exchange(idle) != idle) server_->SessionBusy(!idle);
+}
+
+bool PgConnection::PollBriefly() {
+  int64_t window = server_->options().idle_poll_us;
+  if (window <= 0 || !poll_next_ || !server_->BeginPolling()) return false;
+  auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(window);
+  struct pollfd socket = {fd_, POLLIN, 0};
+  bool arrived = false;
+  do {
+    arrived = ::poll(&socket, 1, 0) > 0;
+  } while (!arrived && std::chrono::steady_clock::now() < until);
+  server_->EndPolling();
+  poll_next_ = arrived;
+  return arrived;
 }
 
 // --- I/O --------------------------------------------------------------------------
@@ -260,7 +279,9 @@ Result<char> PgConnection::ReadMessage(std::string* body, bool idle_wait, int32_
     // Wait for the client, the idle timeout or the server's shutdown.
     int64_t idle_limit = server_->options().idle_session_timeout_ms;
     int64_t started = NowMs();
-    while (true) {
+    auto waiting = std::chrono::steady_clock::now();
+    bool polled = PollBriefly();
+    while (!polled) {
       struct pollfd fds[2] = {{fd_, POLLIN, 0}, {server_->shutdown_fd(), POLLIN, 0}};
       int wait = idle_limit > 0 ? static_cast<int>(std::max<int64_t>(1, idle_limit - (NowMs() - started))) : -1;
       int ready = ::poll(fds, 2, wait);
@@ -273,6 +294,9 @@ Result<char> PgConnection::ReadMessage(std::string* body, bool idle_wait, int32_
         return Status(StatusCode::kIdleTimeout, "terminating connection due to idle-session timeout");
       }
     }
+    // A client that answered within the window is worth polling for next time.
+    auto waited = std::chrono::steady_clock::now() - waiting;
+    if (!polled && waited <= std::chrono::microseconds(server_->options().idle_poll_us)) poll_next_ = true;
   }
   char header[5];
   WEIR_RETURN_IF_ERROR(ReadExact(header, 5));
@@ -577,7 +601,7 @@ Status PgConnection::Authenticate(const std::string& user, std::string* user_nam
 Status PgConnection::Serve() {
   std::string body;
   while (true) {
-    idle_.store(true);
+    SetIdle(true);
     auto type = ReadMessage(&body, true);
     if (!type.ok()) {
       if (type.status().code() == StatusCode::kIdleTimeout || type.status().code() == StatusCode::kAdminShutdown ||
@@ -586,7 +610,7 @@ Status PgConnection::Serve() {
       }
       return type.status();
     }
-    idle_.store(false);
+    SetIdle(false);
     if (skip_until_sync_ && *type != 'S' && *type != 'X') continue;
     Status status;
     switch (*type) {

@@ -65,6 +65,13 @@ class PgConnection {
   Status Authenticate(const std::string& user, std::string* user_name, std::optional<std::string>* claimed_role,
                       std::string* session_name);
   Status Serve();
+  // Marks the session waiting for its client (or not), for Interrupt and
+  // the server's count of busy sessions.
+  void SetIdle(bool idle);
+  // Idle polling (ServerOptions::idle_poll_us): a client that sends its next
+  // request right after a response finds this thread still running, its
+  // caches warm, rather than asleep. True when a request arrived meanwhile.
+  bool PollBriefly();
 
   // Messages.
   // `max_body`: the largest body accepted (small until authenticated, so an
@@ -115,6 +122,7 @@ class PgConnection {
   std::atomic<int64_t> deadline_ms_{0};
   std::atomic<int> stop_reason_{0};
   std::atomic<bool> idle_{true};
+  bool poll_next_ = true;  // the client answered within the polling window last time
   std::atomic<bool> abandon_{false};
   bool skip_until_sync_ = false;
   std::map<std::string, std::unique_ptr<Prepared>> prepared_;

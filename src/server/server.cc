@@ -69,7 +69,20 @@ void RoleLimiter::WakeAll() {
 // --- Server ---------------------------------------------------------------------
 
 Server::Server(ServerOptions options, admin::DataDir* dir, engine::Engine* engine)
-    : options_(std::move(options)), dir_(dir), engine_(engine), limiter_(options_.role_concurrency) {}
+    : options_(std::move(options)),
+      dir_(dir),
+      engine_(engine),
+      limiter_(options_.role_concurrency),
+      poll_cores_(static_cast<int>(std::thread::hardware_concurrency()) - 1) {}
+
+bool Server::BeginPolling() {
+  int polling = polling_.fetch_add(1) + 1;
+  if (polling + busy_.load() > poll_cores_) {
+    polling_.fetch_sub(1);
+    return false;
+  }
+  return true;
+}
 
 Server::~Server() {
   if (listen_fd_ >= 0) ::close(listen_fd_);

@@ -42,6 +42,10 @@ struct ServerOptions {
   int64_t authentication_timeout_ms = 30000;
   // On SIGTERM: running statements get this long to finish, then are cancelled.
   int64_t shutdown_grace_ms = 10000;
+  // Before a session's thread sleeps waiting for its client, it polls the
+  // socket for up to this long (0 = never): only while a core is free and
+  // only when the client's previous request came within that time.
+  int64_t idle_poll_us = 100;
 };
 
 // Counts statements running per role and makes the next ones wait their
@@ -100,6 +104,13 @@ class Server {
   // Forwards a CancelRequest to the session it names (the secret must match).
   void Cancel(int32_t pid, int32_t secret);
   int active_connections() const { return active_.load(); }
+  // Idle polling's share of the cores: true when one more session may poll
+  // now (no more sessions polling or working on a request than there are
+  // cores less one); then call EndPolling when done.
+  bool BeginPolling();
+  void EndPolling() { polling_.fetch_sub(1); }
+  // A session starts or stops working on a request.
+  void SessionBusy(bool busy) { busy_.fetch_add(busy ? 1 : -1); }
 
  private:
   friend class PgConnection;
@@ -118,6 +129,9 @@ class Server {
   std::atomic<bool> shutting_down_{false};
   std::atomic<int> active_{0};
   std::atomic<int32_t> next_pid_{1000};
+  const int poll_cores_;         // cores idle polling may use
+  std::atomic<int> polling_{0};  // sessions polling their socket
+  std::atomic<int> busy_{0};     // sessions working on a request
 
   std::mutex mu_;
   std::condition_variable drained_;

@@ -368,6 +368,41 @@ def test_sigterm_closes_idle_sessions_and_audit_names_the_user(tmp_path, weir_bi
     assert "listening" in events and "stopped" in events
 
 
+def test_idle_polling_on_and_off_answer_alike(tmp_path, weir_bin):
+    """Sessions that poll their socket between requests (quick clients, several
+    at once, a slow client that turns polling off and a quick one again) get
+    exactly what sessions that never poll get."""
+    weir = build_lake(tmp_path / "d")
+    bad = weir.run("serve", "--idle-poll-us", "20000", check=False)
+    assert bad.returncode != 0 and "--idle-poll-us" in bad.stderr
+
+    def workload(server):
+        def one_client(pause, out):
+            with psycopg.connect(server.dsn("tina", PASSWORDS["tina"], role="electronics"), autocommit=True) as conn:
+                rows = []
+                for i in range(60):
+                    if i % 20 == 10:
+                        time.sleep(pause)
+                    rows.append(conn.execute("SELECT %s::INTEGER + count(*) FROM tpc.item", (i,)).fetchone()[0])
+                rows.append(conn.execute("SELECT i_item_id FROM tpc.item ORDER BY 1").fetchall())
+                out.append(rows)
+
+        results = []
+        clients = [threading.Thread(target=one_client, args=(pause, results)) for pause in (0, 0, 0.01, 0.2)]
+        for t in clients:
+            t.start()
+        for t in clients:
+            t.join()
+        return results
+
+    answers = []
+    for poll in ("0", "2000"):
+        with WeirServer(weir, "--idle-poll-us", poll) as server:
+            answers.append(workload(server))
+    assert len(answers[0]) == len(answers[1]) == 4
+    assert all(a == answers[0][0] for a in answers[0] + answers[1])
+
+
 # --- catalog commands answer from what the role can see -------------------------------------------
 
 

@@ -73,6 +73,8 @@ std::vector<std::pair<std::string, std::string>> Session::ReportedSettings() con
 
 std::vector<std::pair<std::string, std::string>> Session::TakeChangedReports() {
   std::vector<std::pair<std::string, std::string>> changed;
+  if (!reported_.empty() && settings_ == reported_from_) return changed;  // asked after every statement
+  reported_from_ = settings_;
   for (auto& [name, value] : ReportedSettings()) {
     auto it = reported_.find(name);
     if (it == reported_.end() || it->second != value) {
@@ -86,8 +88,12 @@ std::vector<std::pair<std::string, std::string>> Session::TakeChangedReports() {
 int64_t Session::statement_timeout_ms() const {
   auto it = settings_.find("statement_timeout");
   if (it == settings_.end()) return 0;
-  auto ms = ParseMilliseconds(it->second);
-  return ms.ok() ? *ms : 0;
+  if (it->second != timeout_text_) {
+    auto ms = ParseMilliseconds(it->second);
+    timeout_text_ = it->second;
+    timeout_ms_ = ms.ok() ? *ms : 0;
+  }
+  return timeout_ms_;
 }
 
 Status Session::ApplyStartupSetting(const std::string& name, const std::string& value) {

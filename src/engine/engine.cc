@@ -130,7 +130,7 @@ Result<std::vector<std::unique_ptr<duckdb::SQLStatement>>> ParseSql(const std::s
 // --- RowStream -------------------------------------------------------------
 
 RowStream::RowStream(std::unique_ptr<duckdb::QueryResult> result, TaskHelpers::Activity activity)
-    : result_(std::move(result)), activity_(std::move(activity)) {}
+    : activity_(std::move(activity)), result_(std::move(result)) {}
 RowStream::~RowStream() = default;
 
 const std::vector<std::string>& RowStream::names() const { return result_->names; }

@@ -56,8 +56,8 @@ class RowStream {
   Result<std::unique_ptr<duckdb::DataChunk>> Next();
 
  private:
+  TaskHelpers::Activity activity_;  // declared first: ends after result_ is gone
   std::unique_ptr<duckdb::QueryResult> result_;
-  TaskHelpers::Activity activity_;  // released after result_
 };
 
 // What a query read, for the audit record.

@@ -1,5 +1,6 @@
 #include "engine/task_helpers.h"
 
+#include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <set>

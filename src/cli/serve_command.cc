@@ -138,8 +138,10 @@ void AddServeCommand(CLI::App& app, GlobalOptions& options) {
       ->check(CLI::Range(1, 1024));
   serve->add_option("--memory-budget", args.memory_budget,
                     "Memory all queries may use together, split across role instances (default: half the RAM)");
-  serve->add_option("--threads", args.threads,
-                    "Threads working on one statement: its session's own and shared helpers (default: one per core)");
+  serve
+      ->add_option("--threads", args.threads,
+                   "Threads working on one statement: its session's own and shared helpers (default 0: one per core)")
+      ->check(CLI::Range(0, 1024));
   serve
       ->add_option("--idle-poll-us", args.idle_poll_us,
                    "Before a session sleeps waiting for its client, poll this many microseconds while a core is free "

@@ -364,13 +364,15 @@ Result<std::unique_ptr<Engine>> Engine::Open(EngineOptions options) {
   options.lake_root = std::filesystem::canonical(options.lake_root, ec).string();
   std::filesystem::create_directories(options.temp_root, ec);
   if (ec) return Status::IoError("cannot create " + options.temp_root + ": " + ec.message());
-  if (options.threads <= 0) {
-    options.threads = static_cast<int>(duckdb::DBConfig::GetSystemMaxThreads(*duckdb::FileSystem::CreateLocal()));
-  }
+  if (options.threads <= 0) options.threads = Cores();
   return std::unique_ptr<Engine>(new Engine(std::move(options)));
 }
 
 std::string Engine::DuckdbVersion() { return duckdb::DuckDB::LibraryVersion(); }
+
+int Engine::Cores() {
+  return static_cast<int>(duckdb::DBConfig::GetSystemMaxThreads(*duckdb::FileSystem::CreateLocal()));
+}
 
 Result<std::shared_ptr<duckdb::DuckDB>> Engine::Instance(const std::string& role) {
   std::lock_guard<std::mutex> lock(mu_);

@@ -229,6 +229,8 @@ class Engine {
 
   // DuckDB's version string ("v1.4.4").
   static std::string DuckdbVersion();
+  // The cores this process may use (CPU quotas included): what `threads` 0 means.
+  static int Cores();
 
  private:
   explicit Engine(EngineOptions options);

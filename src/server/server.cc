@@ -18,6 +18,7 @@
 #include <sys/socket.h>
 
 #include "admin/data_dir.h"
+#include "engine/engine.h"
 #include "server/log.h"
 #include "server/pg_connection.h"
 #include "server/socket.h"
@@ -73,7 +74,7 @@ Server::Server(ServerOptions options, admin::DataDir* dir, engine::Engine* engin
       dir_(dir),
       engine_(engine),
       limiter_(options_.role_concurrency),
-      poll_cores_(static_cast<int>(std::thread::hardware_concurrency()) - 1) {}
+      poll_cores_(engine::Engine::Cores() - 1) {}
 
 bool Server::BeginPolling() {
   int polling = polling_.fetch_add(1) + 1;

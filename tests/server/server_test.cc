@@ -1,8 +1,10 @@
 #include "server/server.h"
 
-#include <thread>
+#include <algorithm>
 
 #include <gtest/gtest.h>
+
+#include "engine/engine.h"
 
 namespace weir::server {
 namespace {
@@ -11,7 +13,7 @@ namespace {
 // working on a request together stay below the core count.
 TEST(ServerTest, IdlePollingLeavesACoreFree) {
   Server server(ServerOptions{}, nullptr, nullptr);
-  int cores = static_cast<int>(std::thread::hardware_concurrency());
+  int cores = engine::Engine::Cores();
   int granted = 0;
   while (granted < cores + 1 && server.BeginPolling()) granted++;
   EXPECT_EQ(granted, cores - 1);

@@ -33,7 +33,10 @@ void OnSignal(int) {
 void AddListenOptions(CLI::App* command, ListenArgs& args) {
   command->add_option("--pg-listen", args.pg_listen, "PostgreSQL protocol address HOST:PORT (port 0: any free port)")
       ->capture_default_str();
-  command->add_option("--http-listen", args.http_listen, "Admin API address HOST:PORT (reserved for the admin API)")
+  command
+      ->add_option("--http-listen", args.http_listen,
+                   "Admin API address HOST:PORT (HTTPS with the same certificate unless --insecure-no-tls; port 0: any "
+                   "free port)")
       ->capture_default_str();
   command->add_option("--tls-cert", args.tls_cert,
                       "PEM certificate chain (default: D/tls/server.crt, self-signed and generated on first start)");

@@ -307,6 +307,7 @@ Result<std::unique_ptr<RowStream>> Connection::Run(std::unique_ptr<duckdb::SQLSt
   try {
     // From here the statement may queue tasks for the helpers.
     TaskHelpers::Activity activity = helpers_->Start();
+    bool reads_files = state_->has_scans();
     duckdb::unique_ptr<duckdb::PendingQueryResult> pending;
     auto values = BindParameters(parameters);
     if (kept != nullptr) {
@@ -341,6 +342,8 @@ Result<std::unique_ptr<RowStream>> Connection::Run(std::unique_ptr<duckdb::SQLSt
       if (kept != nullptr) plans_.erase(plans_.begin());  // made for another state of things: plan afresh next time
       return StatusFromErrorData(pending->GetErrorObject());
     }
+    // Its first tasks are queued: a statement that reads files gets the helpers now.
+    if (reads_files) helpers_->Nudge();
     auto result = pending->Execute();
     if (result->HasError()) return StatusFromErrorData(result->GetErrorObject());
     return std::make_unique<RowStream>(std::unique_ptr<duckdb::QueryResult>(result.release()), std::move(activity));

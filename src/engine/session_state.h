@@ -29,6 +29,8 @@ class SessionState : public duckdb::ClientContextState {
   // still be streaming; binds hold their own copies).
   void Disarm();
   bool armed() const { return armed_; }
+  // Whether the armed statement reads any table (has secure scans).
+  bool has_scans() const { return !scans_.empty(); }
 
   // The scan with `id`, or nullptr.
   const ScanSpec* Scan(int64_t id) const;

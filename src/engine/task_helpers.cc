@@ -61,6 +61,13 @@ void TaskHelpers::Began() {
 
 void TaskHelpers::Ended() { active_.fetch_sub(1); }
 
+void TaskHelpers::Nudge() {
+  if (waiting_.load() == 0) return;
+  std::lock_guard<std::mutex> lock(mu_);
+  nudges_.fetch_add(1);
+  wake_.notify_all();
+}
+
 bool TaskHelpers::RunQueuedTasks(std::vector<std::shared_ptr<duckdb::DuckDB>>& instances, uint64_t& seen_generation) {
   if (generation_.load() != seen_generation) {
     std::lock_guard<std::mutex> lock(mu_);
@@ -85,25 +92,40 @@ void TaskHelpers::Loop() {
   uint64_t seen_generation = ~uint64_t{0};
   uint64_t last_started = started_.load();
   auto last_activity = Clock::now();
+  auto last_ran = Clock::time_point();
   while (running_.load()) {
-    if (RunQueuedTasks(instances, seen_generation)) continue;
+    if (RunQueuedTasks(instances, seen_generation)) {
+      last_ran = Clock::now();
+      continue;
+    }
     auto now = Clock::now();
+    if (now - last_ran < kLinger) {
+      std::this_thread::yield();
+      continue;
+    }
     uint64_t started = started_.load();
     if (active_.load() > 0 || started != last_started) {
       last_started = started;
       last_activity = now;
     }
-    if (now - last_activity < kRestAfter) {
-      std::this_thread::sleep_for(kPollInterval);
-      continue;
-    }
-    // Nothing under way for a while: rest until a statement starts.
+    bool rest = now - last_activity >= kRestAfter;
     std::unique_lock<std::mutex> lock(mu_);
-    resting_.fetch_add(1);
-    wake_.wait(lock, [&] { return !running_.load() || active_.load() > 0 || started_.load() != last_started; });
-    resting_.fetch_sub(1);
-    last_started = started_.load();
-    last_activity = Clock::now();
+    uint64_t nudges = nudges_.load();
+    waiting_.fetch_add(1);
+    if (!rest) {
+      // Look again after the interval, or at once when nudged.
+      wake_.wait_for(lock, kPollInterval, [&] { return !running_.load() || nudges_.load() != nudges; });
+    } else {
+      // Nothing under way for a while: rest until a statement starts.
+      resting_.fetch_add(1);
+      wake_.wait(lock, [&] {
+        return !running_.load() || active_.load() > 0 || started_.load() != last_started || nudges_.load() != nudges;
+      });
+      resting_.fetch_sub(1);
+      last_started = started_.load();
+      last_activity = Clock::now();
+    }
+    waiting_.fetch_sub(1);
   }
 }
 

@@ -27,10 +27,13 @@ namespace weir::engine {
 // parallel pipelines for all of them): the session's thread runs its
 // statement's tasks itself, and these helpers look for queued tasks of any
 // instance every kPollInterval while statements are under way, taking them
-// as they find them. A short statement finishes on its own thread with no
-// wake-up at all; a long one (a large scan, aggregate or export) has every
-// core working on it after at most one interval. With no statement for a
-// while the helpers sleep until one starts.
+// as they find them. A statement that reads files also nudges waiting
+// helpers once its first tasks are queued (Nudge), so a scan of a few
+// milliseconds is helped at once, and a helper that has just run tasks
+// keeps looking for kLinger before it waits again (a statement's next
+// pipeline is queued as the previous one ends). A short statement that
+// reads no file finishes on its own thread with no wake-up at all. With no
+// statement for a while the helpers sleep until one starts.
 //
 // Thread-safe.
 class TaskHelpers {
@@ -38,6 +41,8 @@ class TaskHelpers {
   static constexpr std::chrono::microseconds kPollInterval{1000};
   // After this long without a statement the helpers stop looking.
   static constexpr std::chrono::milliseconds kRestAfter{200};
+  // How long a helper that ran tasks keeps looking before it waits.
+  static constexpr std::chrono::microseconds kLinger{100};
 
   // `threads` helpers (0: none; every statement then runs on its own thread).
   explicit TaskHelpers(int threads);
@@ -65,6 +70,10 @@ class TaskHelpers {
   };
   Activity Start() { return Activity(this); }
 
+  // A statement has queued tasks worth helping with now (it reads files):
+  // wakes the waiting helpers instead of leaving them to their next look.
+  void Nudge();
+
   int threads() const { return static_cast<int>(threads_.size()); }
 
  private:
@@ -81,7 +90,9 @@ class TaskHelpers {
   std::atomic<int64_t> active_{0};                          // statements under way
   std::atomic<uint64_t> started_{0};                        // statements ever started
   std::atomic<int> resting_{0};                             // helpers waiting for a statement
-  std::atomic<bool> running_{true};                         // false: helpers stop
+  std::atomic<int> waiting_{0};                             // helpers waiting, resting or between looks
+  std::atomic<uint64_t> nudges_{0};
+  std::atomic<bool> running_{true};  // false: helpers stop
   std::vector<std::thread> threads_;
 };
 

@@ -1,5 +1,6 @@
 #include "engine/task_helpers.h"
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
@@ -60,6 +61,14 @@ std::shared_ptr<duckdb::DuckDB> Instance(int threads) {
   return db;
 }
 
+// An instance with `threads` helpers watching it, and a connection to it.
+struct Watched {
+  explicit Watched(int threads) : db(Instance(2)), helpers(threads), connection(*db) { helpers.Add(db); }
+  std::shared_ptr<duckdb::DuckDB> db;
+  TaskHelpers helpers;
+  duckdb::Connection connection;
+};
+
 int64_t CountVisits(duckdb::Connection& connection) {
   auto result = connection.Query("SELECT count(visit(i)) FROM t");
   EXPECT_FALSE(result->HasError()) << result->GetError();
@@ -67,17 +76,22 @@ int64_t CountVisits(duckdb::Connection& connection) {
 }
 
 TEST(TaskHelpersTest, WithoutHelpersAStatementRunsWhollyOnItsOwnThread) {
-  auto db = Instance(2);
-  TaskHelpers helpers(0);
-  helpers.Add(db);
-  duckdb::Connection connection(*db);
+  Watched setup(0);
   probe.Reset(false);
   {
-    auto activity = helpers.Start();
-    EXPECT_EQ(CountVisits(connection), 1000000);
+    auto activity = setup.helpers.Start();
+    EXPECT_EQ(CountVisits(setup.connection), 1000000);
   }
   std::lock_guard<std::mutex> lock(probe.mu);
   EXPECT_EQ(probe.threads, std::set<std::thread::id>{std::this_thread::get_id()});
+}
+
+// Whether a thread other than this one evaluated the probe.
+bool AnotherThreadVisited() {
+  std::lock_guard<std::mutex> lock(probe.mu);
+  bool helped = false;
+  for (auto id : probe.threads) helped = helped || id != std::this_thread::get_id();
+  return helped;
 }
 
 // Runs the probing statement with its first visitor waiting for a second;
@@ -88,28 +102,37 @@ bool RunHelped(TaskHelpers& helpers, duckdb::Connection& connection) {
     auto activity = helpers.Start();
     EXPECT_EQ(CountVisits(connection), 1000000);
   }
-  std::lock_guard<std::mutex> lock(probe.mu);
-  bool helped = false;
-  for (auto id : probe.threads) helped = helped || id != std::this_thread::get_id();
-  return helped;
+  return AnotherThreadVisited();
 }
 
 TEST(TaskHelpersTest, HelpersJoinAStatementThatQueuesTasks) {
-  auto db = Instance(2);
-  TaskHelpers helpers(1);
-  helpers.Add(db);
-  duckdb::Connection connection(*db);
-  EXPECT_TRUE(RunHelped(helpers, connection));
+  Watched setup(1);
+  EXPECT_TRUE(RunHelped(setup.helpers, setup.connection));
 }
 
 TEST(TaskHelpersTest, RestingHelpersWakeWhenAStatementStarts) {
-  auto db = Instance(2);
-  TaskHelpers helpers(1);
-  helpers.Add(db);
-  duckdb::Connection connection(*db);
+  Watched setup(1);
   // Long enough without a statement that the helper rests.
   std::this_thread::sleep_for(TaskHelpers::kRestAfter * 2);
-  EXPECT_TRUE(RunHelped(helpers, connection));
+  EXPECT_TRUE(RunHelped(setup.helpers, setup.connection));
+}
+
+TEST(TaskHelpersTest, ANudgeWakesRestingHelpersForQueuedTasks) {
+  Watched setup(1);
+  std::this_thread::sleep_for(TaskHelpers::kRestAfter * 2);
+  // No activity announced: only the nudges can bring the resting helper.
+  probe.Reset(true);
+  std::atomic<bool> done{false};
+  std::thread nudger([&] {
+    while (!done.load()) {
+      setup.helpers.Nudge();
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  });
+  EXPECT_EQ(CountVisits(setup.connection), 1000000);
+  done.store(true);
+  nudger.join();
+  EXPECT_TRUE(AnotherThreadVisited());
 }
 
 }  // namespace

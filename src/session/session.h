@@ -252,9 +252,6 @@ class Session {
   // settings_ when reported_ was last brought up to date (reported values
   // come from settings_ alone), so an unchanged session skips the comparison.
   std::map<std::string, std::string> reported_from_;
-  // statement_timeout as last parsed, and its value in milliseconds.
-  mutable std::string timeout_text_ = "0";
-  mutable int64_t timeout_ms_ = 0;
   // A transaction block: the state to restore on ROLLBACK, and savepoints.
   std::unique_ptr<BlockState> block_;
   bool failed_ = false;

@@ -2,6 +2,7 @@
 // RESET), SET ROLE, transaction blocks, cursors and COPY TO STDOUT.
 
 #include <algorithm>
+#include <charconv>
 
 #include "access/snapshot.h"
 #include "duckdb.hpp"
@@ -86,14 +87,12 @@ std::vector<std::pair<std::string, std::string>> Session::TakeChangedReports() {
 }
 
 int64_t Session::statement_timeout_ms() const {
+  // Stored canonical: whole milliseconds (CanonicalSettingValue).
   auto it = settings_.find("statement_timeout");
   if (it == settings_.end()) return 0;
-  if (it->second != timeout_text_) {
-    auto ms = ParseMilliseconds(it->second);
-    timeout_text_ = it->second;
-    timeout_ms_ = ms.ok() ? *ms : 0;
-  }
-  return timeout_ms_;
+  int64_t ms = 0;
+  std::from_chars(it->second.data(), it->second.data() + it->second.size(), ms);
+  return ms;
 }
 
 Status Session::ApplyStartupSetting(const std::string& name, const std::string& value) {

@@ -29,6 +29,18 @@ namespace {
 // How much one read from the client takes at most.
 constexpr size_t kInputBufferSize = 64 * 1024;
 
+// While in scope, the session does not count as busy: it waits for its client.
+class WaitingForClient {
+ public:
+  explicit WaitingForClient(Server* server) : server_(server) { server_->SessionBusy(false); }
+  ~WaitingForClient() { server_->SessionBusy(true); }
+  WaitingForClient(const WaitingForClient&) = delete;
+  WaitingForClient& operator=(const WaitingForClient&) = delete;
+
+ private:
+  Server* server_;
+};
+
 int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
       .count();
@@ -207,22 +219,19 @@ void PgConnection::Run() {
   if (status.ok()) {
     struct timeval none = {0, 0};
     ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &none, sizeof(none));
+    server_->SessionBusy(true);  // until it waits for its client (ReadMessage)
     status = Serve();
+    server_->SessionBusy(false);
   }
   if (!status.ok() && status.code() != StatusCode::kIoError) {
     Log("info", "connection_closed", {{"pid", pid_}, {"peer", peer_}, {"user", user_}, {"reason", status.message()}});
   }
-  SetIdle(true);
   {
     std::lock_guard<std::mutex> lock(session_mu_);
     portals_.clear();
     session_.reset();
   }
   server_->Unregister(this);
-}
-
-void PgConnection::SetIdle(bool idle) {
-  if (idle_.exchange(idle) != idle) server_->SessionBusy(!idle);
 }
 
 bool PgConnection::PollBriefly() {
@@ -280,6 +289,7 @@ Result<char> PgConnection::ReadMessage(std::string* body, bool idle_wait, int32_
     int64_t idle_limit = server_->options().idle_session_timeout_ms;
     int64_t started = NowMs();
     auto waiting = std::chrono::steady_clock::now();
+    WaitingForClient not_busy(server_);
     bool polled = PollBriefly();
     while (!polled) {
       struct pollfd fds[2] = {{fd_, POLLIN, 0}, {server_->shutdown_fd(), POLLIN, 0}};
@@ -601,7 +611,7 @@ Status PgConnection::Authenticate(const std::string& user, std::string* user_nam
 Status PgConnection::Serve() {
   std::string body;
   while (true) {
-    SetIdle(true);
+    idle_.store(true);
     auto type = ReadMessage(&body, true);
     if (!type.ok()) {
       if (type.status().code() == StatusCode::kIdleTimeout || type.status().code() == StatusCode::kAdminShutdown ||
@@ -610,7 +620,7 @@ Status PgConnection::Serve() {
       }
       return type.status();
     }
-    SetIdle(false);
+    idle_.store(false);
     if (skip_until_sync_ && *type != 'S' && *type != 'X') continue;
     Status status;
     switch (*type) {

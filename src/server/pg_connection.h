@@ -65,9 +65,6 @@ class PgConnection {
   Status Authenticate(const std::string& user, std::string* user_name, std::optional<std::string>* claimed_role,
                       std::string* session_name);
   Status Serve();
-  // Marks the session waiting for its client (or not), for Interrupt and
-  // the server's count of busy sessions.
-  void SetIdle(bool idle);
   // Idle polling (ServerOptions::idle_poll_us): a client that sends its next
   // request right after a response finds this thread still running, its
   // caches warm, rather than asleep. True when a request arrived meanwhile.

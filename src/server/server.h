@@ -109,7 +109,8 @@ class Server {
   // cores less one); then call EndPolling when done.
   bool BeginPolling();
   void EndPolling() { polling_.fetch_sub(1); }
-  // A session starts or stops working on a request.
+  // A session starts or stops working on requests: it counts as busy from
+  // authentication on, except while it waits for its client.
   void SessionBusy(bool busy) { busy_.fetch_add(busy ? 1 : -1); }
 
  private:
